@@ -1,0 +1,91 @@
+"""A trained GPR model as FFLUX evaluates it: Q(x) = mu + sum_j w_j k(x, x_j)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.linalg import cho_factor, cho_solve
+
+from fflux_studio.gpr.kernels import Kernel, correlation
+from fflux_studio.gpr.likelihood import DEFAULT_NUGGET, LIKELIHOODS, NotPositiveDefinite
+
+
+@dataclass
+class GPRModel:
+    """Training data, hyperparameters and the mean/weights that predictions use.
+
+    Build one with :meth:`fit`, which computes mu and w from the likelihood's own definition
+    (mu-hat for the concentrated form, mean(y) for the marginal one); models read from files
+    keep the mean and weights written there.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    theta: np.ndarray
+    kernel: Kernel
+    mean: float
+    weights: np.ndarray
+    likelihood: str = "concentrated"
+    nugget: float = DEFAULT_NUGGET
+    log_likelihood: float | None = None
+    system: str = "SYSTEM"
+    atom: str = "A1"
+    property_name: str = "iqa"
+    alf: tuple[int, ...] | None = None
+    n_atoms: int | None = None
+    feature_units: tuple[str, ...] | None = None
+    target_unit: str = "Ha"
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def fit(cls, x, y, theta, kernel: Kernel, likelihood: str = "concentrated",
+            nugget: float = DEFAULT_NUGGET, **metadata) -> "GPRModel":
+        if likelihood not in LIKELIHOODS:
+            raise ValueError(f"unknown likelihood {likelihood!r}")
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        theta = np.asarray(theta, dtype=float)
+        r = correlation(theta, kernel, x, x)
+        r.flat[:: len(y) + 1] += nugget
+        try:
+            factor = cho_factor(r, lower=True, overwrite_a=True)
+        except np.linalg.LinAlgError as err:
+            raise NotPositiveDefinite(f"R is not positive definite: {err}") from err
+        ones = np.ones_like(y)
+        if likelihood == "concentrated":
+            mean = float(ones @ cho_solve(factor, y) / (ones @ cho_solve(factor, ones)))
+        else:
+            mean = float(y.mean())
+        weights = cho_solve(factor, y - mean)
+        return cls(x=x, y=y, theta=theta, kernel=kernel, mean=mean, weights=weights,
+                   likelihood=likelihood, nugget=nugget, **metadata)
+
+    @property
+    def n_train(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.x.shape[1]
+
+    def predict(self, x, return_variance: bool = False):
+        """Predictions at ``x`` (n, d); with ``return_variance`` also the GP predictive variance."""
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        if x.shape[1] != self.n_features:
+            raise ValueError(f"model has {self.n_features} features, input has {x.shape[1]}")
+        k_star = correlation(self.theta, self.kernel, x, self.x)
+        prediction = self.mean + k_star @ self.weights
+        if not return_variance:
+            return prediction
+        return prediction, self._variance(k_star)
+
+    def _variance(self, k_star):
+        """sigma^2 (1 - r^T R^-1 r), sigma^2 as the likelihood defines it (1 for the marginal form)."""
+        r = correlation(self.theta, self.kernel, self.x, self.x)
+        r.flat[:: self.n_train + 1] += self.nugget
+        factor = cho_factor(r, lower=True, overwrite_a=True)
+        residual = self.y - self.mean
+        sigma2 = residual @ cho_solve(factor, residual) / self.n_train if self.likelihood == "concentrated" else 1.0
+        reduction = np.einsum("ij,ji->i", k_star, cho_solve(factor, k_star.T))
+        return sigma2 * np.maximum(1.0 - reduction, 0.0)

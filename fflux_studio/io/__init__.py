@@ -1,0 +1,1 @@
+"""What users already have, read into one Dataset; models to and from FFLUX files."""
