@@ -1,0 +1,151 @@
+"""``fflux-studio train``: fit one model per (atom, property) by TL or DL and write FFLUX .model files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from fflux_studio.cli import UsageError
+from fflux_studio.cli.progress import ProgressPrinter
+from fflux_studio.evaluation import mae, rmse
+from fflux_studio.gpr.kernels import KERNEL_NAMES
+from fflux_studio.gpr.likelihood import LIKELIHOODS
+from fflux_studio.io.errors import InputError
+from fflux_studio.io.load import load_dataset
+from fflux_studio.io.model_file import write_model
+from fflux_studio.protocols import ProtocolSettings, run_protocol
+from fflux_studio.splits import random_split
+from fflux_studio.units import to_display
+
+
+def _size(text: str):
+    """A fraction (``0.1``) or a count (``200``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"expected a fraction or a count, got {text!r}") from None
+    return value if "." in text or "e" in text.lower() else int(value)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "train", help="train GPR models by transfer learning (tl) or direct learning (dl)",
+        description="Train one FFLUX GPR model per atom and property and write it as a .model file.")
+    parser.add_argument("data", metavar="DATA", help="training data (a FEREBUS CSV, or any format `inspect` reads)")
+    parser.add_argument("--property", required=True, help="property to model, e.g. iqa, q00, atomic_energy")
+    parser.add_argument("--atom", help="atom to model, e.g. C1 (1-based as in ICHOR), or 'all'; "
+                        "optional when DATA holds one atom")
+    test = parser.add_mutually_exclusive_group()
+    test.add_argument("--test", metavar="FILE", help="held-out test set (e.g. a FEREBUS VALIDATION_SET.csv)")
+    test.add_argument("--test-size", type=_size, metavar="N",
+                      help="hold out N frames (or a fraction) of DATA as the test set")
+    parser.add_argument("--train-size", type=_size, metavar="N",
+                        help="train on N frames (or a fraction) of what is not tested (default: all)")
+    parser.add_argument("--protocol", choices=("tl", "dl"), default="tl", help="default: tl")
+    parser.add_argument("--optimizer", choices=("lbfgs", "pso"), default="lbfgs",
+                        help="TL relaxation / DL search optimiser (default: lbfgs)")
+    parser.add_argument("--seed-optimizer", choices=("lbfgs", "pso"), default="lbfgs",
+                        help="optimiser of the TL source models (default: lbfgs)")
+    parser.add_argument("--seeds", type=int, help="number of TL source models")
+    parser.add_argument("--subset", type=_size, metavar="FRACTION_OR_COUNT", help="size of each TL source subset")
+    parser.add_argument("--selection", choices=("likelihood", "rmse"),
+                        help="how TL picks the seed among its sources")
+    parser.add_argument("--starts", type=int, help="DL L-BFGS-B random starts")
+    parser.add_argument("--kernel", choices=KERNEL_NAMES, default="rbf", help="default: rbf")
+    parser.add_argument("--likelihood", choices=LIKELIHOODS, default="concentrated", help="default: concentrated")
+    parser.add_argument("--nugget", type=float, default=1e-10, help="added to R's diagonal (default: 1e-10)")
+    parser.add_argument("--random-state", type=int, default=0, help="seed of every random choice (default: 0)")
+    parser.add_argument("--out", default="models", metavar="DIR", help="where .model files go (default: models)")
+    parser.add_argument("--json", metavar="FILE", help="write a summary of the run as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.set_defaults(run=run)
+
+
+def _settings(args) -> ProtocolSettings:
+    chosen = {"seeds": "n_seeds", "subset": "subset", "selection": "selection", "starts": "n_starts"}
+    overrides = {field: getattr(args, name) for name, field in chosen.items() if getattr(args, name) is not None}
+    return ProtocolSettings(kernel=args.kernel, likelihood=args.likelihood, nugget=args.nugget,
+                            random_state=args.random_state, optimizer=args.optimizer,
+                            seed_optimizer=args.seed_optimizer, **overrides)
+
+
+def _atoms(dataset, args) -> list[str]:
+    if args.atom is None:
+        if len(dataset.atoms) == 1:
+            return dataset.atom_names
+        raise InputError(args.data, f"holds {len(dataset.atoms)} atoms ({', '.join(dataset.atom_names)}); "
+                                    "choose one with --atom NAME or --atom all")
+    if args.atom.lower() == "all":
+        return dataset.atom_names
+    return [dataset.atom(args.atom).name]
+
+
+def _split(dataset, args):
+    """(train frames, test dataset or None, test frames)."""
+    try:
+        if args.test:
+            test = load_dataset(args.test)
+            train, _ = random_split(dataset.n_frames, None, args.train_size, args.random_state)
+            return train, test, np.arange(test.n_frames)
+        train, test_frames = random_split(dataset.n_frames, args.test_size, args.train_size, args.random_state)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    return train, (dataset if args.test_size else None), test_frames
+
+
+def train_one(dataset, atom: str, args, settings, train, test, test_frames) -> dict:
+    """Train and write one model; return its summary."""
+    x, y = dataset.xy(atom, args.property)
+    x, y = x[train], y[train]
+    if len(y) <= x.shape[1]:
+        raise InputError(args.data, f"{len(y)} training points for atom {atom} but {x.shape[1]} features: "
+                                    "a model needs more points than features")
+    callback = None if args.quiet else ProgressPrinter(f"{atom} {args.property}")
+    try:
+        result = run_protocol(args.protocol, x, y, settings, callback=callback)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    features = dataset.atom(atom)
+    model = result.model(system=dataset.system, atom=features.name, property_name=args.property,
+                         alf=features.alf, n_atoms=len(dataset.elements) if dataset.elements else (x.shape[1] + 6) // 3,
+                         feature_units=features.feature_units, target_unit=dataset.unit(args.property) or "Ha")
+    path = write_model(model, args.out)
+    summary = {"atom": features.name, "property": args.property, "protocol": args.protocol,
+               "optimizer": args.optimizer, "seed_optimizer": args.seed_optimizer if args.protocol == "tl" else None,
+               "kernel": args.kernel, "likelihood": args.likelihood, "n_train": int(len(y)),
+               "n_features": int(x.shape[1]), "log_likelihood": result.log_likelihood,
+               "evaluations": int(result.evaluations), "seconds": dict(result.seconds),
+               "theta": np.asarray(result.theta).tolist(), "model_file": str(path)}
+    if test is not None:
+        x_test, y_test = test.xy(atom, args.property)
+        if x_test.shape[1] != x.shape[1]:
+            raise InputError(args.test, f"test set has {x_test.shape[1]} features for atom {atom}, "
+                                        f"training data has {x.shape[1]}")
+        errors, unit = to_display(model.predict(x_test[test_frames]) - y_test[test_frames], model.target_unit)
+        summary["test"] = {"n": int(len(errors)), "rmse": rmse(errors), "mae": mae(errors), "unit": unit}
+    return summary
+
+
+def run(args) -> int:
+    dataset = load_dataset(args.data)
+    atoms = _atoms(dataset, args)
+    for atom in atoms:
+        dataset.xy(atom, args.property)
+    settings = _settings(args)
+    train, test, test_frames = _split(dataset, args)
+    summaries = []
+    for atom in atoms:
+        summary = train_one(dataset, atom, args, settings, train, test, test_frames)
+        summaries.append(summary)
+        test_text = ""
+        if "test" in summary:
+            t = summary["test"]
+            test_text = f", test RMSE {t['rmse']:.4g} {t['unit']}, MAE {t['mae']:.4g} {t['unit']} (n={t['n']})"
+        print(f"{summary['atom']} {args.property}: ln L {summary['log_likelihood']:.10g} in "
+              f"{summary['seconds']['total']:.1f} s{test_text} -> {summary['model_file']}")
+    if args.json:
+        document = summaries[0] if len(summaries) == 1 else {"data": args.data, "models": summaries}
+        Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
+    return 0
