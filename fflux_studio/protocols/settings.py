@@ -1,0 +1,101 @@
+"""Every knob of a training protocol, with defaults that were measured (benchmarks/protocols.py)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from fflux_studio.gpr.kernels import KERNEL_NAMES
+from fflux_studio.gpr.likelihood import DEFAULT_NUGGET, LIKELIHOODS
+
+OPTIMIZERS = ("lbfgs", "pso")
+SELECTIONS = ("likelihood", "rmse")
+MIN_POINTS_PER_FEATURE = 3
+
+
+@dataclass(frozen=True)
+class ProtocolSettings:
+    """Settings of a DL or TL run.
+
+    ``optimizer`` is the DL search and the TL relaxation; ``seed_optimizer`` fits the TL source models.
+    ``subset`` is a fraction of the training set (float in (0, 1)) or a count (int); a fraction is
+    raised to at least 3 x n_features points, a count below that is an error. PSO options follow
+    FEREBUS (search box in its p = ln(2 theta)); ``pso_radius`` (in ln theta) is the half-width of
+    the swarm drawn around the seed when the relaxation is a PSO. ``seed_max_iterations`` is the
+    small budget of each source fit. ``ftol``/``gtol`` are L-BFGS-B's tolerances (see optimize/lbfgs.py).
+    """
+
+    kernel: str = "rbf"
+    likelihood: str = "concentrated"
+    nugget: float = DEFAULT_NUGGET
+    random_state: int | None = 0
+    optimizer: str = "lbfgs"
+    seed_optimizer: str = "lbfgs"
+    n_seeds: int = 3
+    subset: float | int = 0.1
+    selection: str = "likelihood"
+    n_starts: int = 1
+    max_iterations: int = 1000
+    seed_max_iterations: int = 200
+    ftol: float = 2.2e-9
+    gtol: float = 1e-3
+    log_theta_min: float = -20.0
+    log_theta_max: float = 7.0
+    pso_swarm: int = 50
+    pso_max_iterations: int = 1000
+    pso_inertia: float = 0.729
+    pso_cognitive: float = 1.494
+    pso_social: float = 1.494
+    pso_search_min: float = 0.0
+    pso_search_max: float = 3.0
+    pso_tolerance: float = 1e-8
+    pso_stall_iterations: int = 50
+    pso_radius: float = 0.5
+
+    def __post_init__(self):
+        _choice("kernel", self.kernel, KERNEL_NAMES)
+        _choice("likelihood", self.likelihood, LIKELIHOODS)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _choice("seed_optimizer", self.seed_optimizer, OPTIMIZERS)
+        _choice("selection", self.selection, SELECTIONS)
+        if not self.nugget >= 0.0:
+            raise ValueError(f"nugget must be >= 0, got {self.nugget!r}")
+        for name in ("n_seeds", "n_starts", "max_iterations", "seed_max_iterations", "pso_swarm",
+                     "pso_max_iterations", "pso_stall_iterations"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if isinstance(self.subset, bool) or not isinstance(self.subset, (int, float)):
+            raise ValueError(f"subset must be a fraction in (0, 1) or a count, got {self.subset!r}")
+        if isinstance(self.subset, float) and not 0.0 < self.subset < 1.0:
+            raise ValueError(f"subset as a fraction must lie in (0, 1), got {self.subset!r}")
+        if isinstance(self.subset, int) and self.subset < 1:
+            raise ValueError(f"subset as a count must be positive, got {self.subset!r}")
+        if not self.log_theta_min < self.log_theta_max:
+            raise ValueError("log_theta_min must be below log_theta_max")
+        if not self.pso_search_min < self.pso_search_max:
+            raise ValueError("pso_search_min must be below pso_search_max")
+        if not (self.ftol > 0 and self.gtol > 0 and self.pso_tolerance >= 0 and self.pso_radius > 0):
+            raise ValueError("ftol, gtol and pso_radius must be positive, pso_tolerance non-negative")
+
+    def subset_size(self, n_points: int, n_features: int) -> int:
+        """Points per source model for a training set of ``n_points`` x ``n_features``."""
+        minimum = MIN_POINTS_PER_FEATURE * n_features
+        if isinstance(self.subset, float):
+            size = max(int(round(self.subset * n_points)), minimum)
+        else:
+            size = self.subset
+            if size < minimum:
+                raise ValueError(f"subset of {size} points is smaller than {MIN_POINTS_PER_FEATURE} x "
+                                 f"{n_features} features = {minimum}")
+        if size >= n_points:
+            raise ValueError(f"subset of {size} points is not smaller than the training set ({n_points} points); "
+                             "train directly (DL) instead")
+        return size
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _choice(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(allowed)}")
