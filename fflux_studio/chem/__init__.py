@@ -1,0 +1,1 @@
+"""Geometry → features: elements, covalent-radius connectivity, the ALF choice and ALF features."""

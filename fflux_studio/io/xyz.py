@@ -1,0 +1,179 @@
+"""Trajectories that ASE reads (XYZ, extended XYZ, compressed .gz/.bz2/.xz, and ASE's other
+formats) → Dataset. Per-atom float arrays of an extended XYZ (any name: atomic_energy, charge,
+iqa, q00, …) become the targets.
+
+ASE does the parsing; this module checks what ASE accepts silently (a blank line that ends the
+file early, NaN, a frame whose atoms differ from the first) and turns ASE's exceptions into one
+InputError naming the file, the frame and, for XYZ files, the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from ase.io import iread
+from ase.io.formats import filetype, ioformats, open_with_compression
+
+from fflux_studio.dataset import Dataset
+from fflux_studio.io.errors import InputError
+from fflux_studio.io.geometry_dataset import dataset_from_geometries
+
+_XYZ_FORMATS = {"xyz", "extxyz"}
+_UNSAFE_FORMATS = {"bundletrajectory", "py"}  # readers that may unpickle or execute the file
+_NOT_TARGETS = {"numbers", "positions", "masses", "momenta", "tags", "spacegroup_kinds"}
+_ASE_NAMES = {"charges": "charge", "initial_charges": "charge"}
+_UNITS = {"atomic_energy": "Ha", "iqa": "Ha", "energies": "Ha", "charge": "e", "q00": "e"}
+
+
+def ase_format(path: Path) -> str:
+    """The ASE format name of ``path``; InputError when ASE cannot read it or it is unsafe to read."""
+    try:
+        name = filetype(str(path), read=True)
+    except Exception as err:  # ASE raises several types when it cannot tell
+        raise InputError(path, f"not a format ASE reads ({_plain(err)})") from None
+    if name not in ioformats or not ioformats[name].can_read:
+        raise InputError(path, f"not a format ASE reads (guessed {name!r} from the name)")
+    if name in _UNSAFE_FORMATS or "pickle" in name:
+        raise InputError(path, f"format {name!r} is not read, because reading it could run code from the file")
+    return name
+
+
+def _plain(err: Exception) -> str:
+    if isinstance(err, KeyError):
+        return f"unknown element or key {err.args[0]!r}" if err.args else "missing key"
+    return str(err).replace("ase.io.extxyz: ", "").strip() or type(err).__name__
+
+
+def xyz_frame_starts(path: Path) -> list[int]:
+    """1-based line of each frame's atom-count line; InputError on a bad count line, a truncated
+    frame, or content after a blank line (where ASE would silently stop reading)."""
+    try:
+        with open_with_compression(str(path), "r") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as err:
+        raise InputError(path, f"cannot read as text ({_plain(err)})") from None
+    starts, i = [], 0
+    while i < len(lines):
+        if not lines[i].strip():
+            rest = next((j for j in range(i, len(lines)) if lines[j].strip()), None)
+            if rest is not None:
+                raise InputError(path, "blank line where an atom count should be; "
+                                 f"{len(lines) - rest} more lines follow it", line=i + 1)
+            break
+        try:
+            n = int(lines[i])
+        except ValueError:
+            raise InputError(path, f"expected the number of atoms, got {lines[i].strip()[:40]!r}", line=i + 1) from None
+        if n <= 0:
+            raise InputError(path, f"atom count {n} must be positive", line=i + 1)
+        if i + 2 + n > len(lines):
+            raise InputError(path, f"truncated frame {len(starts) + 1}: {n} atoms announced, "
+                             f"{max(0, len(lines) - i - 2)} lines follow", line=i + 1)
+        starts.append(i + 1)
+        i += 2 + n
+        while i < len(lines) and lines[i].lstrip().startswith("VEC"):
+            i += 1
+    if not starts:
+        raise InputError(path, "no frames in the file")
+    return starts
+
+
+def _per_atom_properties(atoms) -> dict[str, np.ndarray]:
+    found = {}
+    sources = [atoms.arrays]
+    if atoms.calc is not None:
+        sources.append(getattr(atoms.calc, "results", {}))
+    for source in sources:
+        for key, value in source.items():
+            value = np.asarray(value)
+            if key in _NOT_TARGETS or value.shape != (len(atoms),) or value.dtype.kind not in "fi":
+                continue
+            found[_ASE_NAMES.get(key, key)] = value.astype(float)
+    return found
+
+
+def _system_name(path: Path, info: dict) -> str:
+    for key in ("system", "name", "molecule"):
+        if isinstance(info.get(key), str) and info[key].strip():
+            return info[key].strip()
+    name = path.name
+    for suffix in (".gz", ".bz2", ".xz"):
+        name = name.removesuffix(suffix)
+    return Path(name).stem
+
+
+def _units(properties, info: dict) -> dict[str, str]:
+    units = {}
+    for prop in properties:
+        given = info.get(f"{prop}_unit", info.get(f"{prop}_units"))
+        units[prop] = given if isinstance(given, str) else _UNITS.get(prop, "")
+    return units
+
+
+def read_trajectory(path, alf=None) -> Dataset:
+    """Read every frame of ``path`` into a Dataset; ``alf`` overrides atoms' local frames."""
+    path = Path(path)
+    name = ase_format(path)
+    starts = xyz_frame_starts(path) if name in _XYZ_FORMATS else None
+
+    def where(frame: int, atom: int | None = None):
+        if starts is None or frame >= len(starts):
+            return None
+        return starts[frame] + (2 + atom if atom is not None else 0)
+
+    symbols, first_props, info = None, None, {}
+    positions, values = [], []
+    frames = iread(str(path), index=":", format=name)
+    frame = 0
+    while True:
+        try:
+            atoms = next(frames)
+        except StopIteration:
+            break
+        except Exception as err:  # any parse failure inside ASE becomes one InputError
+            raise InputError(path, f"frame {frame + 1}: {_plain(err)}", line=where(frame)) from None
+        these = atoms.get_chemical_symbols()
+        if symbols is None:
+            if not these:
+                raise InputError(path, "frame 1 has no atoms", line=where(0))
+            symbols, info = these, dict(atoms.info)
+        elif len(these) != len(symbols):
+            raise InputError(path, f"frame {frame + 1} has {len(these)} atoms, frame 1 has {len(symbols)}",
+                             line=where(frame))
+        elif these != symbols:
+            atom = next(i for i, (a, b) in enumerate(zip(these, symbols)) if a != b)
+            raise InputError(path, f"frame {frame + 1}: atom {atom + 1} is {these[atom]}, in frame 1 it is "
+                             f"{symbols[atom]} (the atom order must be the same in every frame)",
+                             line=where(frame, atom))
+        xyz = atoms.get_positions()
+        bad = np.flatnonzero(~np.isfinite(xyz).all(axis=1))
+        if bad.size:
+            raise InputError(path, f"frame {frame + 1}: coordinates of atom {bad[0] + 1} are not finite",
+                             line=where(frame, int(bad[0])))
+        props = _per_atom_properties(atoms)
+        if first_props is None:
+            first_props = sorted(props)
+        elif sorted(props) != first_props:
+            missing = sorted(set(first_props) - set(props))
+            extra = sorted(set(props) - set(first_props))
+            problem = (f"property {missing[0]!r} of frame 1 is missing" if missing
+                       else f"property {extra[0]!r} is not in frame 1")
+            raise InputError(path, f"frame {frame + 1}: {problem}", line=where(frame), field=(missing or extra)[0])
+        for prop, value in props.items():
+            bad = np.flatnonzero(~np.isfinite(value))
+            if bad.size:
+                raise InputError(path, f"frame {frame + 1}: {prop} of atom {bad[0] + 1} is not finite",
+                                 line=where(frame, int(bad[0])), field=prop)
+        positions.append(xyz)
+        values.append(props)
+        frame += 1
+    if symbols is None:
+        raise InputError(path, "no frames in the file")
+    names = [f"{s}{i + 1}" for i, s in enumerate(symbols)]
+    targets = {atom: {prop: np.array([v[prop][i] for v in values]) for prop in first_props}
+               for i, atom in enumerate(names)}
+    notes = [] if first_props else ["no per-atom properties: features only (nothing to train on)"]
+    return dataset_from_geometries(path, _system_name(path, info), symbols, np.array(positions), targets,
+                                   _units(first_props, info), alf=alf, notes=notes,
+                                   frame_lines=starts)

@@ -1,0 +1,67 @@
+"""ALF features: invariance, conventions, the ICHOR reference features, speed and degenerate frames."""
+
+import time
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from fflux_studio.chem.alf import choose_alf
+from fflux_studio.chem.features import FeatureError, all_features, atom_features, periodic_mask
+from fflux_studio.units import BOHR_PER_ANGSTROM
+
+from .test_alf import METHANOL
+
+
+def test_invariant_to_rotation_and_translation():
+    rng = np.random.default_rng(1)
+    symbols, positions = METHANOL
+    positions = np.array(positions) + rng.normal(scale=0.05, size=(20, 6, 3))
+    frames = choose_alf(symbols, positions[0])
+    reference = all_features(positions, frames)
+    rotations = Rotation.random(20, random_state=2).as_matrix()
+    moved = np.einsum("fij,fnj->fni", rotations, positions) + rng.normal(scale=10, size=(20, 1, 3))
+    for a, b in zip(reference, all_features(moved, frames)):
+        assert np.allclose(a, b, atol=1e-10)
+
+
+def test_conventions_on_a_hand_built_geometry():
+    # origin at 0, x-axis atom on +x, xy-plane atom in the +y half plane, fourth atom above the plane
+    positions = np.array([[[0, 0, 0], [1, 0, 0], [1, 1, 0], [-1, -1, 1]]], dtype=float)
+    f = atom_features(positions, (0, 1, 2))[0]
+    b = BOHR_PER_ANGSTROM
+    assert np.allclose(f, [b, np.sqrt(2) * b, np.pi / 4, np.sqrt(3) * b, np.arccos(1 / np.sqrt(3)), -3 * np.pi / 4])
+    assert periodic_mask(12).nonzero()[0].tolist() == [5, 8, 11]
+
+
+def test_water_features_match_ichor_reference_features(shared_data):
+    """The 500 O1 features of water_o1_reference/test_set are ICHOR's for geometries of WATER-3000.xyz."""
+    from fflux_studio.io.xyz import read_trajectory
+    water = read_trajectory(shared_data / "ichor-examples/WATER-3000.xyz")
+    reference = np.loadtxt(shared_data / "ichor-examples/water_o1_reference/test_set/O1_features_with_properties.txt",
+                           delimiter=",", skiprows=1, usecols=(0, 1, 2))
+    ours = water.atom("O1").features
+    distance = np.abs(ours[None, :, :] - reference[:, None, :]).max(axis=2).min(axis=1)
+    assert distance.max() < 1e-7  # most rows agree to 1e-15; some to 3e-8 bohr (rounding upstream)
+
+
+def test_thousands_of_frames_featurise_fast():
+    rng = np.random.default_rng(0)
+    positions = rng.normal(scale=3, size=(3000, 20, 3))
+    frames = [(a, (a + 1) % 20, (a + 2) % 20) for a in range(20)]
+    start = time.perf_counter()
+    features = all_features(positions, frames)
+    assert time.perf_counter() - start < 1.0
+    assert features[0].shape == (3000, 54)
+
+
+def test_collinear_frame_names_frame_and_atom():
+    positions = np.array([[[0, 0, 0], [1, 0, 0], [0, 1, 0]], [[0, 0, 0], [1, 0, 0], [2, 0, 0]]], dtype=float)
+    with pytest.raises(FeatureError, match="frame 2, atom 1: .*collinear"):
+        atom_features(positions, (0, 1, 2))
+
+
+def test_coincident_atoms_are_reported():
+    positions = np.array([[[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 0]]], dtype=float)
+    with pytest.raises(FeatureError, match="coincides"):
+        atom_features(positions, (0, 1, 2))
