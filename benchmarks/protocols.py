@@ -1,0 +1,154 @@
+"""TL against DL (FEREBUS's PSO, L-BFGS-B multi-start) and scikit-learn, on the FEREBUS paper data.
+
+Prints one JSON document. Every system trains on its TRAINING_SET and is tested on its
+VALIDATION_SET (NMA's validation set does not match its training set, SPEC section 3: only its
+ln L and time are reported). Wall times on a shared machine are noisy, so the figures that matter
+are the ratios measured in the same run. BLAS runs one thread per process by default: on this
+2-core machine shared with other jobs, threaded BLAS made an evaluation up to 100x slower.
+
+    python benchmarks/protocols.py                              # methanol, nma, glycine; glycine PSO skipped
+    python benchmarks/protocols.py --systems methanol --skip sklearn
+    python benchmarks/protocols.py --systems glycine --pso-max-iterations 100   # capped PSO (says so)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from fflux_studio.evaluation import mae, rmse  # noqa: E402
+from fflux_studio.gpr import GPRModel, Kernel, Likelihood  # noqa: E402
+from fflux_studio.io.ferebus_csv import read_ferebus_csv  # noqa: E402
+from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data" / "ferebus-paper-data" / "likelihood"
+KJ_PER_HA = 2625.4996394799
+REFERENCE = {  # FEREBUS concentrated models: ln L (.model files), validation RMSE kJ/mol (SPEC section 3)
+    "methanol": {"log_likelihood": 4636.522891506022, "rmse": 0.558, "pso_seconds": 37.05},
+    "nma": {"log_likelihood": 6386.346814690937, "rmse": None, "pso_seconds": 179.87},
+    "glycine": {"log_likelihood": 15881.45869939004, "rmse": 0.798, "pso_seconds": 1756.66},
+}
+VALID_TEST = {"methanol": True, "nma": False, "glycine": True}
+
+
+def load(system: str, atom: str = "C1"):
+    def xy(kind):
+        path = DATA / system / f"{system.upper()}_{atom}_{kind}_SET.csv"
+        return read_ferebus_csv(path).xy(atom, "iqa")
+    return xy("TRAINING"), xy("VALIDATION")
+
+
+def errors_kj(theta, train, test, settings: ProtocolSettings) -> dict:
+    model = GPRModel.fit(*train, theta, Kernel.named(settings.kernel, train[0].shape[1]), settings.likelihood,
+                         settings.nugget)
+    errors = (model.predict(test[0]) - test[1]) * KJ_PER_HA
+    return {"rmse_kj": rmse(errors), "mae_kj": mae(errors)}
+
+
+def run(protocol: str, train, test, settings: ProtocolSettings) -> dict:
+    result = run_protocol(protocol, *train, settings)
+    row = {"seconds": result.seconds, "log_likelihood": result.log_likelihood, "evaluations": result.evaluations,
+           **errors_kj(result.theta, train, test, settings)}
+    if result.sources:
+        row["sources"] = [{"log_likelihood_subset": s.log_likelihood_subset,
+                           "log_likelihood_full": s.log_likelihood_full, "evaluations": s.evaluations,
+                           "points": len(s.subset)} for s in result.sources]
+        row["seed_index"] = result.seed_index
+    return row
+
+
+def sklearn_fit(train, test, settings: ProtocolSettings, restarts: int) -> dict:
+    """sklearn's GPR (anisotropic RBF times a constant), its optimum re-evaluated with our ln L.
+
+    sklearn's k = exp(-d^2 / (2 l^2)), so theta = 1 / (2 l^2).
+    """
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel
+
+    x, y = train
+    kernel = ConstantKernel(1.0, (1e-8, 1e3)) * RBF(np.ones(x.shape[1]), (1e-3, 1e4))
+    gpr = GaussianProcessRegressor(kernel, alpha=settings.nugget, normalize_y=True, n_restarts_optimizer=restarts,
+                                   random_state=settings.random_state)
+    started = time.perf_counter()
+    gpr.fit(x, y)
+    seconds = time.perf_counter() - started
+    theta = 1.0 / (2.0 * gpr.kernel_.k2.length_scale ** 2)
+    likelihood = Likelihood(x, y, Kernel.named(settings.kernel, x.shape[1]), settings.likelihood, settings.nugget)
+    return {"seconds": seconds, "log_likelihood": likelihood(np.log(theta), gradient=False)[0],
+            "restarts": restarts, **errors_kj(theta, train, test, settings)}
+
+
+def ratios(rows: dict, reference: dict) -> dict:
+    tl = rows["tl"]
+    out = {"tl_log_likelihood_minus_ferebus": tl["log_likelihood"] - reference["log_likelihood"]}
+    if reference["rmse"]:
+        out["tl_rmse_over_ferebus"] = tl["rmse_kj"] / reference["rmse"]
+    for name in ("dl_pso", "dl_lbfgs"):
+        if name in rows:
+            other = rows[name]
+            out[f"tl_time_over_{name}"] = tl["seconds"]["total"] / other["seconds"]["total"]
+            out[f"tl_rmse_over_{name}"] = tl["rmse_kj"] / other["rmse_kj"]
+            out[f"tl_log_likelihood_minus_{name}"] = tl["log_likelihood"] - other["log_likelihood"]
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--systems", nargs="+", default=["methanol", "nma", "glycine"], choices=list(REFERENCE))
+    parser.add_argument("--skip", nargs="*", default=[], choices=["tl", "dl_pso", "dl_lbfgs", "sklearn"])
+    parser.add_argument("--pso-systems", nargs="*", default=["methanol", "nma"],
+                        help="systems on which DL-PSO runs (glycine's takes hours: add it explicitly)")
+    parser.add_argument("--pso-max-iterations", type=int, default=None, help="cap DL-PSO (reported as capped)")
+    parser.add_argument("--lbfgs-starts", type=int, default=3)
+    parser.add_argument("--sklearn-restarts", type=int, default=2)
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--blas-threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    settings = ProtocolSettings(random_state=args.random_state)
+    report = {"settings": settings.as_dict(), "blas_threads": args.blas_threads, "systems": {}}
+    with threadpool_limits(args.blas_threads):
+        for system in args.systems:
+            train, test = load(system)
+            rows = {"n_train": len(train[1]), "n_features": train[0].shape[1], "valid_test_set": VALID_TEST[system],
+                    "ferebus": REFERENCE[system]}
+            if "tl" not in args.skip:
+                rows["tl"] = run("tl", train, test, settings)
+            if "dl_lbfgs" not in args.skip:
+                rows["dl_lbfgs"] = run("dl", train, test, ProtocolSettings(
+                    random_state=args.random_state, n_starts=args.lbfgs_starts))
+            if "dl_pso" not in args.skip and system in args.pso_systems:
+                cap = args.pso_max_iterations
+                pso_settings = ProtocolSettings(random_state=args.random_state, optimizer="pso",
+                                                pso_swarm=64 if system == "glycine" else 50,
+                                                pso_max_iterations=cap or 10000)
+                rows["dl_pso"] = run("dl", train, test, pso_settings)
+                rows["dl_pso"]["capped_at"] = cap
+            if "sklearn" not in args.skip:
+                try:
+                    rows["sklearn"] = sklearn_fit(train, test, settings, args.sklearn_restarts)
+                except ImportError as err:
+                    rows["sklearn"] = {"skipped": str(err)}
+            if "tl" in rows:
+                rows["ratios"] = ratios(rows, REFERENCE[system])
+            if not VALID_TEST[system]:
+                for row in rows.values():
+                    if isinstance(row, dict):
+                        row.pop("rmse_kj", None), row.pop("mae_kj", None)
+                rows.get("ratios", {}).pop("tl_rmse_over_dl_pso", None)
+                rows.get("ratios", {}).pop("tl_rmse_over_dl_lbfgs", None)
+            report["systems"][system] = rows
+            print(json.dumps({system: rows}, default=float), file=sys.stderr)
+    print(json.dumps(report, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()

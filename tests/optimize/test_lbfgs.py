@@ -1,0 +1,62 @@
+"""L-BFGS-B on ln L: reaches FEREBUS's optima, survives failed points, reports and cancels."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from fflux_studio.io.model_file import read_model
+from fflux_studio.optimize.events import Cancelled
+from fflux_studio.optimize.lbfgs import lbfgs, multistart_lbfgs, random_starts
+
+from .conftest import Bowl
+
+MODELS = {"water": "water/concentrated/WATER_iqa_O1.model", "ammonia": "ammonia/concentrated/AMMONIA_iqa_N1.model"}
+
+
+@pytest.mark.parametrize("system", ["water", "ammonia"])
+def test_lbfgs_reaches_ferebus_reference(system, request, shared_data):
+    """At least our ln L at FEREBUS's theta, and FEREBUS's stored ln L to 1e-7 relative."""
+    likelihood = request.getfixturevalue(system)
+    reference = read_model(shared_data / "ferebus-paper-data/likelihood" / MODELS[system])
+    best, runs = multistart_lbfgs(likelihood, np.random.default_rng(0), 2)
+    assert best.log_likelihood >= likelihood(np.log(reference.theta), gradient=False)[0]
+    assert best.log_likelihood == pytest.approx(reference.log_likelihood, rel=1e-7)
+    assert best.log_likelihood == max(r.log_likelihood for r in runs)
+
+
+def test_failed_points_make_the_line_search_back_off():
+    """The optimum lies beyond a wall where R fails; the result stays finite and feasible."""
+    bowl = Bowl([-1.0, 0.5], wall=-0.5)
+    result = lbfgs(bowl, [2.0, 2.0])
+    assert bowl.failures > 0
+    assert np.all(np.isfinite(result.log_theta)) and np.isfinite(result.log_likelihood)
+    assert result.log_theta[0] >= -0.5
+    assert result.log_likelihood > -1.0
+
+
+def test_multistart_is_reproducible_and_labels_sources(bowl):
+    events = []
+    first, _ = multistart_lbfgs(bowl, np.random.default_rng(7), 3, callback=events.append)
+    second, _ = multistart_lbfgs(Bowl(bowl.centre), np.random.default_rng(7), 3)
+    np.testing.assert_array_equal(first.log_theta, second.log_theta)
+    np.testing.assert_array_equal(random_starts(1, 3, 2), random_starts(1, 3, 2))
+    assert {e.source for e in events} == {0, 1, 2}
+    for source in range(3):
+        iterations = [e.iteration for e in events if e.source == source]
+        assert iterations == list(range(1, len(iterations) + 1))
+
+
+def test_cancel_stops_promptly(ammonia):
+    cancel = threading.Event()
+    seen = []
+
+    def callback(event):
+        seen.append(event)
+        if event.iteration == 2:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        lbfgs(ammonia, np.zeros(6), callback=callback, cancel=cancel)
+    assert len(seen) == 2
+    assert ammonia.n_evaluations <= seen[-1].evaluations + 1
