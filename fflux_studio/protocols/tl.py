@@ -67,7 +67,7 @@ def _select(sources, full, x, y, kernel, settings, callback, cancel, started) ->
             scores.append(source.log_likelihood_full)
         best = sources[int(np.argmax(scores))]
         if callback is not None:
-            callback(Iteration("selection", source.index, len(scores), best.log_likelihood_full,
+            callback(Iteration("selection", None, len(scores), best.log_likelihood_full,
                                best.log_theta.copy(), time.perf_counter() - started, len(scores)))
     return int(np.argmax(scores))
 
