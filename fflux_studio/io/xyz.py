@@ -9,6 +9,7 @@ InputError naming the file, the frame and, for XYZ files, the line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from ase.io.formats import filetype, ioformats, open_with_compression
 
 from fflux_studio.dataset import Dataset
 from fflux_studio.io.errors import InputError
-from fflux_studio.io.geometry_dataset import dataset_from_geometries
+from fflux_studio.io.geometry_dataset import atom_names, dataset_from_geometries
 
 _XYZ_FORMATS = {"xyz", "extxyz"}
 _UNSAFE_FORMATS = {"bundletrajectory", "py"}  # readers that may unpickle or execute the file
@@ -111,8 +112,20 @@ def _units(properties, info: dict) -> dict[str, str]:
     return units
 
 
-def read_trajectory(path, alf=None) -> Dataset:
-    """Read every frame of ``path`` into a Dataset; ``alf`` overrides atoms' local frames."""
+@dataclass
+class Frames:
+    """What a trajectory file holds: symbols, positions (F, N, 3) Å, per-atom properties (F, N)."""
+
+    symbols: list[str]
+    positions: np.ndarray
+    properties: dict[str, np.ndarray]
+    info: dict
+    starts: list[int] | None
+
+
+def read_frames(path) -> Frames:
+    """Every frame of ``path``, checked: same atoms in the same order, finite numbers, the same
+    per-atom properties in every frame."""
     path = Path(path)
     name = ase_format(path)
     starts = xyz_frame_starts(path) if name in _XYZ_FORMATS else None
@@ -170,10 +183,18 @@ def read_trajectory(path, alf=None) -> Dataset:
         frame += 1
     if symbols is None:
         raise InputError(path, "no frames in the file")
-    names = [f"{s}{i + 1}" for i, s in enumerate(symbols)]
-    targets = {atom: {prop: np.array([v[prop][i] for v in values]) for prop in first_props}
+    properties = {prop: np.array([v[prop] for v in values]) for prop in first_props}
+    return Frames(symbols, np.array(positions), properties, info, starts)
+
+
+def read_trajectory(path, alf=None) -> Dataset:
+    """Read every frame of ``path`` into a Dataset; ``alf`` overrides atoms' local frames."""
+    path = Path(path)
+    frames = read_frames(path)
+    names = atom_names(frames.symbols)
+    targets = {atom: {prop: values[:, i].copy() for prop, values in frames.properties.items()}
                for i, atom in enumerate(names)}
-    notes = [] if first_props else ["no per-atom properties: features only (nothing to train on)"]
-    return dataset_from_geometries(path, _system_name(path, info), symbols, np.array(positions), targets,
-                                   _units(first_props, info), alf=alf, notes=notes,
-                                   frame_lines=starts)
+    notes = [] if frames.properties else ["no per-atom properties: features only (nothing to train on)"]
+    return dataset_from_geometries(path, _system_name(path, frames.info), frames.symbols, frames.positions, targets,
+                                   _units(frames.properties, frames.info), alf=alf, notes=notes,
+                                   frame_lines=frames.starts)

@@ -65,3 +65,27 @@ def test_coincident_atoms_are_reported():
     positions = np.array([[[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 0]]], dtype=float)
     with pytest.raises(FeatureError, match="coincides"):
         atom_features(positions, (0, 1, 2))
+
+
+def _training_x(path):
+    block = path.read_text().split("[training_data.x]")[1].strip().split("\n\n")[0]
+    return np.array([[float(v) for v in line.split()] for line in block.splitlines()])
+
+
+def test_ammonia_features_match_the_ichor_models_theta_and_phi(shared_data):
+    """Geometries rebuilt from the N1 model's 500 training points (6 features fix NH3) give, with the
+    ALFs written in the H models, H features that occur exactly in those models' training sets:
+    a check of r, θ and φ (and φ's sign) against ICHOR that does not go through our own frames."""
+    base = shared_data / "ichor-examples"
+    r1, r2, angle, r, theta, phi = _training_x(base / "AMMONIA_iqa_N1.model").T
+    zero = np.zeros_like(r1)
+    geometries = np.stack([
+        np.stack([zero, zero, zero], 1), np.stack([r1, zero, zero], 1),
+        np.stack([r2 * np.cos(angle), r2 * np.sin(angle), zero], 1),
+        np.stack([r * np.sin(theta) * np.cos(phi), r * np.sin(theta) * np.sin(phi), r * np.cos(theta)], 1),
+    ], 1) / BOHR_PER_ANGSTROM
+    for name, alf in (("H2", (1, 0, 2)), ("H3", (2, 1, 3)), ("H4", (3, 1, 2))):  # the files' ALF 2 1 3, 3 2 4, 4 2 3
+        reference = _training_x(base / f"AMMONIA_iqa_{name}.model")
+        ours = atom_features(geometries, alf)
+        closest = np.abs(ours[:, None, :] - reference[None, :, :]).max(axis=2).min(axis=1)
+        assert np.sum(closest < 1e-12) >= 20, name  # the sets share ~25 geometries; the next is 1e-2 away

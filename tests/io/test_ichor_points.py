@@ -1,0 +1,143 @@
+"""ICHOR points directories and one geometry's .int files: values read by hand, the |L| rule, bad input."""
+
+import shutil
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fflux_studio.io.errors import InputError
+from fflux_studio.io.ichor_points import read_points
+from fflux_studio.io.load import load_dataset
+
+
+@pytest.fixture()
+def points(shared_data, tmp_path):
+    """A writable copy of the four ICHOR water points."""
+    target = tmp_path / "WATER_MONOMER.pointsdir"
+    shutil.copytree(shared_data / "ichor-examples/water_monomer_points", target)
+    return target
+
+
+def test_water_points_by_hand(shared_data):
+    water = load_dataset(shared_data / "ichor-examples/water_monomer_points")
+    assert water.system == "WATER_MONOMER" and water.n_frames == 4 and water.notes == []
+    assert {n: a.alf for n, a in water.atoms.items()} == {"O1": (1, 2, 3), "H2": (2, 1, 3), "H3": (3, 1, 2)}
+    # WATER_MONOMER0000/…/o1.int lines 595 and 128; WATER_MONOMER0003/…/h3.int lines 556 and 113
+    assert water.xy("O1", "iqa")[1][0] == -7.5446714709E+01 and water.xy("O1", "q00")[1][0] == -1.0519211990E+00
+    assert water.xy("H3", "iqa")[1][3] == -4.8809766830E-01 and water.xy("H3", "q00")[1][3] == 5.6290675093E-01
+    assert water.unit("iqa") == "Ha" and water.unit("q00") == "e"
+    assert np.allclose(water.geometries[0, 0], [-0.03348733, -0.46689766, -0.00424905])
+
+
+def test_single_pointdir(shared_data):
+    water = load_dataset(shared_data / "ichor-examples/water_monomer_points/WATER_MONOMER0002.pointdir")
+    assert water.n_frames == 1 and water.xy("H2", "q00")[1][0] == 5.6704064421E-01
+
+
+def test_methanol_int_directory_by_hand(shared_data):
+    methanol = load_dataset(shared_data / "ichor-examples/methanol_aimall_ints")
+    assert methanol.atom_names == ["C1", "H2", "O3", "H4", "H5", "H6"]
+    assert methanol.atom("C1").alf == (1, 3, 2) and methanol.atom("C1").features.shape == (1, 12)
+    assert methanol.xy("O3", "iqa")[1][0] == -7.5433613432E+01  # o3.int line 615
+    assert methanol.xy("H6", "q00")[1][0] == 5.8589900221E-01  # h6.int line 113
+
+
+def test_point_features_feed_the_engine(shared_data):
+    """ICHOR's water O1 model predicts straight from our features (no unit conversion). These four points
+    sit ~0.04 Ha below the model's own data, so only shape and finiteness are checked here; the exact
+    check against ICHOR's predictions is in tests/chem/test_features.py."""
+    from fflux_studio.io.model_file import read_model
+    model = read_model(shared_data / "ichor-examples/water_o1_reference/models/WATER_MONOMER_iqa_O1.model")
+    x, y = load_dataset(shared_data / "ichor-examples/water_monomer_points").xy("O1", "iqa")
+    prediction = model.predict(x)
+    assert prediction.shape == y.shape and np.all(np.abs(prediction - y) < 0.1)
+
+
+def test_large_integration_error_drops_the_point(points):
+    o1 = next(points.glob("WATER_MONOMER0001.pointdir/*_atomicfiles/o1.int"))
+    o1.write_text(o1.read_text().replace("L = -3.2412635167E-05", "L = -3.2412635167E-03"))
+    water = read_points(points)
+    assert water.n_frames == 3
+    assert "dropped 1 of 4 points" in water.notes[0] and "WATER_MONOMER0001.pointdir" in water.notes[0]
+    assert water.xy("O1", "iqa")[1][1] == -7.5453749708E+01  # the third point moved up
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda p: next(p.glob("WATER_MONOMER0002.pointdir/*_atomicfiles/h3.int")).unlink(), "no .int file for atom(s) H3"),
+    (lambda p: [f.unlink() for f in p.glob("WATER_MONOMER0001.pointdir/*.xyz")]
+     and [f.unlink() for f in p.glob("WATER_MONOMER0001.pointdir/*.gjf")], "no geometry"),
+    (lambda p: next(p.glob("WATER_MONOMER0003.pointdir/*.xyz")).write_text("3\n\nO 0 0 0\nH 1 0 0\n"), "truncated"),
+    (lambda p: next(p.glob("WATER_MONOMER0003.pointdir/*.xyz")).write_text("3\n\nH 0 0 0\nO 1 0 0\nH 0 1 0\n"),
+     "differ from the first point's"),
+    (lambda p: next(p.glob("WATER_MONOMER0000.pointdir/*_atomicfiles/o1.int")).write_text("AIMInt crashed\n"),
+     "Net Charge"),
+    (lambda p: shutil.copy(next(p.glob("WATER_MONOMER0000.pointdir/*_atomicfiles/h2.int")),
+                           next(p.glob("WATER_MONOMER0000.pointdir/*_atomicfiles")) / "h9.int"), "second .int file"),
+    (lambda p: shutil.rmtree(next(p.glob("WATER_MONOMER0000.pointdir/*_atomicfiles"))), "no AIMAll .int files"),
+])
+def test_malformed_points(points, damage, message):
+    damage(points)
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_points(points)
+
+
+def test_every_point_dropped(points):
+    for path in points.glob("*/*_atomicfiles/h2.int"):
+        text = path.read_text()
+        start = text.index("          L = ")
+        path.write_text(text[:start] + "          L =  5.0E-03\n" + text[text.index("\n", start) + 1:])
+    with pytest.raises(InputError, match="every point"):
+        read_points(points)
+
+
+def test_not_points(tmp_path):
+    with pytest.raises(InputError, match="a directory without ICHOR points"):
+        load_dataset(tmp_path)
+    with pytest.raises(InputError, match="no .pointdir directories|expected a directory"):
+        read_points(tmp_path / "missing")
+
+
+INT = """ Integration is over atom {atom}
+ Results of the basin integration:
+          N =  9.05E+00   q = {q} = Net Charge
+          L = {L}
+E_IQA(A)                          = {iqa}
+"""
+XYZ = "3\n\nO -0.0335 -0.4669 -0.0042\nH -0.5043 0.2026 0.5669\nH 0.5378 0.2643 -0.5627\n"
+
+
+def _write_point(root, texts):
+    point = root / "W0000.pointdir"
+    (point / "W0000_atomicfiles").mkdir(parents=True)
+    (point / "W0000.xyz").write_text(texts["xyz"])
+    for atom in ("o1", "h2", "h3"):
+        (point / "W0000_atomicfiles" / f"{atom}.int").write_text(texts[atom])
+    return point
+
+
+def test_hand_made_point(tmp_path):
+    texts = {"xyz": XYZ, "o1": INT.format(atom="O1", q="-1.05", L="1E-5", iqa="-75.4"),
+             "h2": INT.format(atom="H2", q="0.52", L="1E-5", iqa="-0.49"),
+             "h3": INT.format(atom="H3", q="0.53", L="-2E-5", iqa="-0.48")}
+    water = read_points(_write_point(tmp_path, texts))
+    assert water.xy("H3", "q00")[1].tolist() == [0.53] and water.system == "W"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzz_points_only_input_error_or_success(tmp_path_factory, data):
+    texts = {"xyz": XYZ, "o1": INT.format(atom="O1", q="-1.05", L="1E-5", iqa="-75.4"),
+             "h2": INT.format(atom="H2", q="0.52", L="1E-5", iqa="-0.49"),
+             "h3": INT.format(atom="H3", q="0.53", L="-2E-5", iqa="-0.48")}
+    victim = data.draw(st.sampled_from(sorted(texts)))
+    text = texts[victim]
+    at = data.draw(st.integers(0, len(text)))
+    cut = data.draw(st.integers(at, len(text)))
+    texts[victim] = text[:at] + data.draw(st.sampled_from(["", "nan", "X", "1e-2", "\n", "H4", "="])) + text[cut:]
+    root = tmp_path_factory.mktemp("fuzz")
+    try:
+        read_points(_write_point(root, texts))
+    except InputError as err:
+        assert str(root) in str(err)
