@@ -15,7 +15,8 @@ from fflux_studio.gpr.likelihood import LIKELIHOODS
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.model_file import write_model
-from fflux_studio.protocols import ProtocolSettings, run_protocol
+from fflux_studio.jobs import TrainingTask, run_tasks
+from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.splits import random_split
 from fflux_studio.units import to_display
 
@@ -59,6 +60,11 @@ def register(subparsers) -> None:
     parser.add_argument("--random-state", type=int, default=0, help="seed of every random choice (default: 0)")
     parser.add_argument("--out", default="models", metavar="DIR", help="where .model files go (default: models)")
     parser.add_argument("--json", metavar="FILE", help="write a summary of the run as JSON")
+    parallel = parser.add_mutually_exclusive_group()
+    parallel.add_argument("--jobs", type=int, default=1, metavar="N",
+                          help="train several atoms at once in N local processes (one BLAS thread each)")
+    parallel.add_argument("--dask", metavar="ADDRESS",
+                          help="train atoms on a Dask cluster (scheduler address, or 'local')")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)
 
@@ -95,34 +101,35 @@ def _split(dataset, args):
     return train, (dataset if args.test_size else None), test_frames
 
 
-def train_one(dataset, atom: str, args, settings, train, test, test_frames) -> dict:
-    """Train and write one model; return its summary."""
+def _task(dataset, atom: str, args, settings, train) -> TrainingTask:
     x, y = dataset.xy(atom, args.property)
     x, y = x[train], y[train]
     if len(y) <= x.shape[1]:
         raise InputError(args.data, f"{len(y)} training points for atom {atom} but {x.shape[1]} features: "
                                     "a model needs more points than features")
-    callback = None if args.quiet else ProgressPrinter(f"{atom} {args.property}")
-    try:
-        result = run_protocol(args.protocol, x, y, settings, callback=callback)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
     features = dataset.atom(atom)
-    model = result.model(system=dataset.system, atom=features.name, property_name=args.property,
-                         alf=features.alf, n_atoms=len(dataset.elements) if dataset.elements else (x.shape[1] + 6) // 3,
-                         feature_units=features.feature_units, target_unit=dataset.unit(args.property) or "Ha")
+    n_atoms = len(dataset.elements) if dataset.elements else (x.shape[1] + 6) // 3
+    metadata = dict(system=dataset.system, atom=features.name, property_name=args.property, alf=features.alf,
+                    n_atoms=n_atoms, feature_units=features.feature_units,
+                    target_unit=dataset.unit(args.property) or "Ha")
+    return TrainingTask(f"{features.name} {args.property}", x, y, args.protocol, settings, metadata)
+
+
+def _summary(outcome, args, test, test_frames) -> dict:
+    """Write the model and describe it (with its test errors when there is a test set)."""
+    result, model = outcome.result, outcome.model
     path = write_model(model, args.out)
-    summary = {"atom": features.name, "property": args.property, "protocol": args.protocol,
+    summary = {"atom": model.atom, "property": args.property, "protocol": args.protocol,
                "optimizer": args.optimizer, "seed_optimizer": args.seed_optimizer if args.protocol == "tl" else None,
-               "kernel": args.kernel, "likelihood": args.likelihood, "n_train": int(len(y)),
-               "n_features": int(x.shape[1]), "log_likelihood": result.log_likelihood,
+               "kernel": args.kernel, "likelihood": args.likelihood, "n_train": model.n_train,
+               "n_features": model.n_features, "log_likelihood": result.log_likelihood,
                "evaluations": int(result.evaluations), "seconds": dict(result.seconds),
                "theta": np.asarray(result.theta).tolist(), "model_file": str(path)}
     if test is not None:
-        x_test, y_test = test.xy(atom, args.property)
-        if x_test.shape[1] != x.shape[1]:
-            raise InputError(args.test, f"test set has {x_test.shape[1]} features for atom {atom}, "
-                                        f"training data has {x.shape[1]}")
+        x_test, y_test = test.xy(model.atom, args.property)
+        if x_test.shape[1] != model.n_features:
+            raise InputError(args.test, f"test set has {x_test.shape[1]} features for atom {model.atom}, "
+                                        f"training data has {model.n_features}")
         errors, unit = to_display(model.predict(x_test[test_frames]) - y_test[test_frames], model.target_unit)
         summary["test"] = {"n": int(len(errors)), "rmse": rmse(errors), "mae": mae(errors), "unit": unit}
     return summary
@@ -130,21 +137,23 @@ def train_one(dataset, atom: str, args, settings, train, test, test_frames) -> d
 
 def run(args) -> int:
     dataset = load_dataset(args.data)
-    atoms = _atoms(dataset, args)
-    for atom in atoms:
-        dataset.xy(atom, args.property)
     settings = _settings(args)
     train, test, test_frames = _split(dataset, args)
+    tasks = [_task(dataset, atom, args, settings, train) for atom in _atoms(dataset, args)]
+    progress = None if args.quiet else (lambda task: ProgressPrinter(task.label))
     summaries = []
-    for atom in atoms:
-        summary = train_one(dataset, atom, args, settings, train, test, test_frames)
-        summaries.append(summary)
-        test_text = ""
-        if "test" in summary:
-            t = summary["test"]
-            test_text = f", test RMSE {t['rmse']:.4g} {t['unit']}, MAE {t['mae']:.4g} {t['unit']} (n={t['n']})"
-        print(f"{summary['atom']} {args.property}: ln L {summary['log_likelihood']:.10g} in "
-              f"{summary['seconds']['total']:.1f} s{test_text} -> {summary['model_file']}")
+    try:
+        for outcome in run_tasks(tasks, workers=args.jobs, dask_address=args.dask, progress=progress):
+            summary = _summary(outcome, args, test, test_frames)
+            summaries.append(summary)
+            test_text = ""
+            if "test" in summary:
+                t = summary["test"]
+                test_text = f", test RMSE {t['rmse']:.4g} {t['unit']}, MAE {t['mae']:.4g} {t['unit']} (n={t['n']})"
+            print(f"[{len(summaries)}/{len(tasks)}] {outcome.task.label}: ln L {summary['log_likelihood']:.10g} in "
+                  f"{summary['seconds']['total']:.1f} s{test_text} -> {summary['model_file']}", flush=True)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     if args.json:
         document = summaries[0] if len(summaries) == 1 else {"data": args.data, "models": summaries}
         Path(args.json).write_text(json.dumps(document, indent=2) + "\n")

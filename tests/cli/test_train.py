@@ -1,0 +1,77 @@
+"""``fflux-studio train`` end to end on real FEREBUS data, and its one-line errors for bad input."""
+
+import json
+
+import pytest
+
+from fflux_studio.cli import main
+from fflux_studio.io.model_file import read_model
+from fflux_studio.model_check import check_model
+
+
+def water(shared_data, kind="TRAINING"):
+    return shared_data / f"ferebus-paper-data/likelihood/water/WATER_O1_{kind}_SET.csv"
+
+
+@pytest.mark.parametrize("protocol", ["tl", "dl"])
+def test_trains_water_and_writes_a_checkable_model(shared_data, tmp_path, protocol, capsys):
+    summary_file = tmp_path / "run.json"
+    status = main(["train", str(water(shared_data)), "--property", "iqa", "--test",
+                   str(water(shared_data, "VALIDATION")), "--protocol", protocol, "--subset", "20",
+                   "--out", str(tmp_path / "models"), "--json", str(summary_file), "--random-state", "3"])
+    assert status == 0
+    summary = json.loads(summary_file.read_text())
+    for key in ("protocol", "optimizer", "n_train", "n_features", "log_likelihood", "evaluations",
+                "seconds", "test", "model_file"):
+        assert key in summary
+    assert summary["n_train"] == 59 and summary["n_features"] == 3 and summary["test"]["n"] == 500
+    assert set(summary["seconds"]) >= {"seeding", "relaxation", "total"}
+    # FEREBUS's PSO reached ln L 453.3619 and a validation RMSE of 0.096 kJ/mol on this set.
+    assert summary["log_likelihood"] >= 453.3619 - 1e-3
+    assert summary["test"]["rmse"] <= 0.096 * 1.05 and summary["test"]["unit"] == "kJ/mol"
+    model = read_model(summary["model_file"])
+    assert model.log_likelihood == pytest.approx(summary["log_likelihood"], rel=1e-12)
+    assert check_model(model).ok and check_model(model).mean_consistent
+    assert "ln L" in capsys.readouterr().out
+
+
+def one_error_line(capsys):
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["train", str(tmp_path / "none.csv"), "--property", "iqa"]) == 2
+    assert "none.csv: no such file or directory" in one_error_line(capsys)
+
+
+def test_csv_without_feature_columns(tmp_path, capsys):
+    path = tmp_path / "X_C1_TRAINING_SET.csv"
+    path.write_text("a,b,iqa\n1,2,3\n")
+    assert main(["train", str(path), "--property", "iqa"]) == 2
+    assert "X_C1_TRAINING_SET.csv, line 1: no feature columns" in one_error_line(capsys)
+
+
+def test_non_numeric_cell(tmp_path, capsys):
+    path = tmp_path / "X_C1_TRAINING_SET.csv"
+    path.write_text("f1,f2,iqa\n1,2,3\n1,two,3\n")
+    assert main(["train", str(path), "--property", "iqa"]) == 2
+    assert "line 3, field 'f2': non-numeric value 'two'" in one_error_line(capsys)
+
+
+def test_unknown_property(shared_data, capsys):
+    assert main(["train", str(water(shared_data)), "--property", "q99"]) == 2
+    assert "no property 'q99' for atom O1" in one_error_line(capsys)
+
+
+def test_fewer_points_than_features(tmp_path, capsys):
+    path = tmp_path / "X_C1_TRAINING_SET.csv"
+    path.write_text("f1,f2,f3,iqa\n1,2,3,4\n2,3,4,5\n")
+    assert main(["train", str(path), "--property", "iqa"]) == 2
+    assert "2 training points for atom C1 but 3 features" in one_error_line(capsys)
+
+
+def test_test_size_too_large(shared_data, capsys):
+    assert main(["train", str(water(shared_data)), "--property", "iqa", "--test-size", "100"]) == 2
+    assert "test size 100 exceeds the 59 frames" in one_error_line(capsys)
