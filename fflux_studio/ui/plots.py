@@ -1,0 +1,182 @@
+"""Pure functions from data to HoloViews elements, styled for the live page (bokeh) and for reports
+(matplotlib PNGs), so the same figure can be shown and saved.
+
+Streaming plots take an ``hv.streams.Buffer``/``Pipe`` and return a DynamicMap whose callback builds
+the element straight from the stream's data: any transform there would resend everything.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (the page's backend)
+import holoviews.plotting.mpl  # noqa: F401  (registers matplotlib options, so PNG export works)
+import numpy as np
+import pandas as pd
+
+hv.Store.set_current_backend("bokeh")
+
+TRACE_COLUMNS = ("iteration", "evaluations", "seconds", "log_likelihood")
+X_LABELS = {"iteration": "iteration", "evaluations": "likelihood evaluations", "seconds": "wall time (s)"}
+PROTOCOL_COLORS = {"tl": "#1f77b4", "dl": "#d62728"}
+PROTOCOL_NAMES = {"tl": "TL", "dl": "DL"}
+SOURCE_COLORS = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#ff7f0e", "#2ca02c")
+ELEMENT_COLORS = {"H": "#d9d9d9", "C": "#404040", "N": "#3050f8", "O": "#ff0d0d", "F": "#90e050",
+                  "S": "#ffff30", "Cl": "#1ff01f"}
+LIVE = {"responsive": True, "height": 300, "tools": ["hover"], "show_grid": True}
+
+
+def empty_trace() -> pd.DataFrame:
+    """The (empty) table a live ln L trace streams rows into."""
+    return pd.DataFrame({column: np.zeros(0) for column in TRACE_COLUMNS})
+
+
+def trace_curve(data, x: str = "iteration", label: str = "", color: str = "#1f77b4") -> hv.Curve:
+    """ln L against ``x`` (iteration, evaluations or seconds) for one optimiser run."""
+    curve = hv.Curve(data, hv.Dimension(x, label=X_LABELS[x]), hv.Dimension("log_likelihood", label="ln L"),
+                     label=label)
+    return curve.opts(hv.opts.Curve(color=color, line_width=2, **LIVE, backend="bokeh"),
+                      hv.opts.Curve(color=color, linewidth=2, backend="matplotlib"))
+
+
+def streaming_trace(buffer: hv.streams.Buffer, x: str, label: str, color: str) -> hv.DynamicMap:
+    """A live trace: the buffer sends only new rows to the browser."""
+    return hv.DynamicMap(lambda data: trace_curve(data, x, label, color), streams=[buffer])
+
+
+def seed_markers(rows: list[dict], x: str = "iteration") -> hv.Overlay:
+    """The selection's running best ln L on the full training set; the last one, the chosen seed,
+    as a star."""
+    table = pd.DataFrame(rows, columns=[*TRACE_COLUMNS, "source"])
+    kdim = hv.Dimension(x, label=X_LABELS[x])
+    vdims = [hv.Dimension("log_likelihood", label="ln L"), "source"]
+    sources = hv.Scatter(table, kdim, vdims, label="best source so far (full set)")
+    picked = hv.Scatter(table.iloc[-1:], kdim, vdims, label="chosen seed")
+    return (sources.opts(hv.opts.Scatter(size=9, color="#555555", tools=["hover"], backend="bokeh"),
+                         hv.opts.Scatter(color="#555555", backend="matplotlib"))
+            * picked.opts(hv.opts.Scatter(size=22, marker="star", color="#ffbf00", line_color="black",
+                                          tools=["hover"], backend="bokeh"),
+                          hv.opts.Scatter(color="#ffbf00", marker="*", s=200, backend="matplotlib")))
+
+
+def theta_dims(i: int, j: int) -> tuple[hv.Dimension, hv.Dimension]:
+    """The landscape's axes: log theta of features i and j (shown 1-based, as in FEREBUS)."""
+    return hv.Dimension("a", label=f"ln θ{i + 1}"), hv.Dimension("b", label=f"ln θ{j + 1}")
+
+
+def landscape_image(data: dict, i: int, j: int) -> hv.Image:
+    """ln L over a grid of two log theta (the others held), from a landscape message; a blank
+    image while there is none (or it belongs to another pair)."""
+    kdims = list(theta_dims(i, j))
+    opts = {"cmap": "viridis", "colorbar": True, "responsive": True, "height": 380, "tools": ["hover"],
+            "clipping_colors": {"NaN": "#eeeeee"}, "title": "ln L landscape (other θ at the current best)"}
+    if not data or (data["i"], data["j"]) != (i, j):
+        return hv.Image(np.full((2, 2), np.nan), bounds=(-1, -1, 1, 1), kdims=kdims, vdims=["ln L"]).opts(**opts)
+    grid_i, grid_j, values = (np.asarray(data[k], dtype=float) for k in ("grid_i", "grid_j", "values"))
+    di, dj = (grid_i[1] - grid_i[0]) / 2, (grid_j[1] - grid_j[0]) / 2
+    bounds = (grid_i[0] - di, grid_j[0] - dj, grid_i[-1] + di, grid_j[-1] + dj)
+    # values[a, b] sits at (grid_i[a], grid_j[b]); an Image's rows run from the top (high j) down.
+    image = hv.Image(np.flipud(values.T), bounds=bounds, kdims=kdims, vdims=["ln L"])
+    return image.opts(**opts)
+
+
+def path_elements(data, i: int, j: int) -> hv.Overlay:
+    """The optimiser's path on the landscape: a curve through its points (not hv.Path, which
+    cannot stream)."""
+    a, b = theta_dims(i, j)
+    return (hv.Curve(data, a, b, label="optimiser path").opts(color="white", line_width=1.5)
+            * hv.Points(data, [a, b], label="optimiser path").opts(color="white", size=4))
+
+
+def streaming_path(buffer: hv.streams.Buffer, i: int, j: int) -> hv.DynamicMap:
+    """The path as it grows: the buffer sends only new points."""
+    return hv.DynamicMap(lambda data: path_elements(data, i, j), streams=[buffer])
+
+
+def seed_points(rows: list[dict], i: int, j: int) -> hv.Points:
+    """Where each TL source model ended, in the landscape's coordinates (the chosen seed larger)."""
+    table = pd.DataFrame(rows, columns=["a", "b", "source", "chosen"])
+    table["size"] = np.where(table["chosen"].astype(bool), 22, 12)
+    return hv.Points(table, list(theta_dims(i, j)), ["source", "chosen", "size"], label="sources (seeds)").opts(
+        color="#ffbf00", marker="star", size="size", line_color="black", tools=["hover"])
+
+
+def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
+    """ICHOR S-curves: sorted absolute test errors against percentile, log error axis, steps-post."""
+    curves = []
+    for protocol, values in errors.items():
+        absolute = np.sort(np.abs(np.asarray(values, dtype=float)))
+        percent = np.linspace(100.0 / len(absolute), 100.0, len(absolute))
+        curves.append(hv.Curve((np.maximum(absolute, 1e-12), percent), hv.Dimension("error", label=f"|error| ({unit})"),
+                               hv.Dimension("percentile", label="points (%)", range=(0, 100)),
+                               label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
+            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), line_width=2,
+                          responsive=True, height=320, tools=["hover"], show_grid=True, backend="bokeh"),
+            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), linewidth=2,
+                          backend="matplotlib")))
+    return hv.Overlay(curves).opts(hv.opts.Overlay(legend_position="bottom_right", title="S-curves", backend="bokeh"),
+                                   hv.opts.Overlay(legend_position="bottom_right", title="S-curves",
+                                                   backend="matplotlib"))
+
+
+def learning_curves(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Overlay:
+    """Test error against training-set size for each protocol (rows: protocol, size, rmse, mae)."""
+    table = pd.DataFrame(rows, columns=["protocol", "size", "rmse", "mae"])
+    elements = []
+    for protocol in sorted(table["protocol"].unique()):
+        part = table[table["protocol"] == protocol].sort_values("size")
+        color = PROTOCOL_COLORS.get(protocol)
+        label = PROTOCOL_NAMES.get(protocol, protocol)
+        kdim = hv.Dimension("size", label="training points")
+        vdim = hv.Dimension(metric, label=f"test {metric.upper()} ({unit})")
+        elements += [hv.Curve(part, kdim, vdim, label=label).opts(
+                         hv.opts.Curve(color=color, line_width=2, backend="bokeh"),
+                         hv.opts.Curve(color=color, linewidth=2, backend="matplotlib")),
+                     hv.Scatter(part, kdim, vdim, label=label).opts(
+                         hv.opts.Scatter(color=color, size=8, tools=["hover"], backend="bokeh"),
+                         hv.opts.Scatter(color=color, s=30, backend="matplotlib"))]
+    return hv.Overlay(elements).opts(
+        hv.opts.Overlay(logx=True, logy=True, responsive=True, height=320, show_grid=True,
+                        title="Learning curves", legend_position="top_right", backend="bokeh"),
+        hv.opts.Overlay(logx=True, logy=True, title="Learning curves", backend="matplotlib"))
+
+
+def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
+    """Wall time of each phase (seeding, relaxation, total) for each protocol."""
+    rows = [(PROTOCOL_NAMES.get(p, p), phase, float(s.get(phase, 0.0)))
+            for p, s in seconds.items() for phase in ("seeding", "relaxation", "total")]
+    bars = hv.Bars(rows, ["protocol", "phase"], hv.Dimension("seconds", label="wall time (s)"))
+    return bars.opts(hv.opts.Bars(responsive=True, height=260, tools=["hover"], title="Wall time per phase",
+                                  backend="bokeh"),
+                     hv.opts.Bars(title="Wall time per phase", backend="matplotlib"))
+
+
+def molecule(elements, coordinates, atom: int | None = None, alf=None) -> hv.Overlay:
+    """A 2-D view of one geometry (its two principal axes), bonds by covalent distance,
+    the chosen atom (0-based) ringed and its ALF atoms (1-based, as in .model files) labelled."""
+    xyz = np.asarray(coordinates, dtype=float)
+    centred = xyz - xyz.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    flat = centred @ axes[:2].T
+    distances = np.linalg.norm(xyz[:, None] - xyz[None], axis=-1)
+    limit = np.array([0.75 if e == "H" else 1.0 for e in elements])
+    bonded = np.argwhere(np.triu(distances < 1.25 * (limit[:, None] + limit[None]), 1))
+    segments = hv.Segments([(*flat[a], *flat[b]) for a, b in bonded], ["x", "y", "x1", "y1"]).opts(
+        color="#888888", line_width=3)
+    names = [f"{e}{k + 1}" for k, e in enumerate(elements)]
+    table = pd.DataFrame({"x": flat[:, 0], "y": flat[:, 1], "atom": names, "element": list(elements),
+                          "color": [ELEMENT_COLORS.get(e, "#ff69b4") for e in elements],
+                          "size": [14 if e == "H" else 22 for e in elements]})
+    atoms = hv.Points(table, ["x", "y"], ["atom", "element", "color", "size"]).opts(
+        color="color", size="size", line_color="black", tools=["hover"])
+    overlay = segments * atoms
+    if atom is not None:
+        ring = hv.Points(table.iloc[[atom]], ["x", "y"]).opts(size=34, fill_alpha=0, line_color="#ffbf00",
+                                                               line_width=4)
+        overlay = overlay * ring
+    tags = []
+    if alf is not None:
+        for role, index in zip(("origin", "x-axis", "xy-plane"), alf):
+            tags.append((flat[index - 1, 0], flat[index - 1, 1] + 0.35, f"{role}: {names[index - 1]}"))
+    labels = hv.Labels(tags, ["x", "y"], "text").opts(text_font_size="10pt", text_color="#b35900")
+    return (overlay * labels).opts(hv.opts.Overlay(data_aspect=1, responsive=True, height=320, xaxis=None,
+                                                   yaxis=None, show_legend=False, title="Geometry (frame 1)"))

@@ -1,0 +1,107 @@
+"""What one browser session has loaded, chosen, is running and has finished: a param.Parameterized
+model that the views watch, holding no widget and no plot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import param
+
+from fflux_studio.gpr.kernels import KERNEL_NAMES
+from fflux_studio.gpr.likelihood import LIKELIHOODS
+from fflux_studio.protocols import ProtocolSettings
+from fflux_studio.splits import random_split
+
+OPTIMIZERS = {"L-BFGS-B": "lbfgs", "PSO": "pso"}
+PROTOCOLS = {"Transfer learning (TL)": "tl", "Direct learning (DL)": "dl"}
+
+
+class StudioState(param.Parameterized):
+    """One session's data, settings and results."""
+
+    dataset = param.Parameter(default=None, doc="the loaded fflux_studio.dataset.Dataset")
+    source = param.String(default="", doc="where the dataset came from (demo name or file names)")
+    atom = param.Selector(default=None, objects=[], doc="atom whose model is trained")
+    prop = param.Selector(default=None, objects=[], label="Property", doc="target property")
+    train_size = param.Integer(default=200, bounds=(4, None), doc="training frames")
+    test_size = param.Integer(default=200, bounds=(1, None), doc="held-out test frames")
+    split_seed = param.Integer(default=0, bounds=(0, None), label="Split random state")
+
+    protocol = param.Selector(default="tl", objects=PROTOCOLS)
+    kernel = param.Selector(default="rbf", objects=list(KERNEL_NAMES))
+    likelihood = param.Selector(default="concentrated", objects=list(LIKELIHOODS))
+    subset = param.Number(default=0.1, bounds=(0, None), inclusive_bounds=(False, True),
+                          label="Subset (fraction < 1 or count)", doc="points per TL source model")
+    n_seeds = param.Integer(default=3, bounds=(1, 32), label="Source models (seeds)")
+    seed_optimizer = param.Selector(default="lbfgs", objects=OPTIMIZERS, label="Seeding optimiser")
+    optimizer = param.Selector(default="lbfgs", objects=OPTIMIZERS, label="Relaxation / DL optimiser")
+    selection = param.Selector(default="likelihood", objects=["likelihood", "rmse"], label="Seed chosen by")
+    n_starts = param.Integer(default=1, bounds=(1, 32), label="DL L-BFGS-B starts")
+    seed_max_iterations = param.Integer(default=200, bounds=(1, None), label="Seeding budget (iterations)")
+    max_iterations = param.Integer(default=1000, bounds=(1, None), label="Relaxation / DL budget (iterations)")
+    pso_swarm = param.Integer(default=50, bounds=(2, None), label="PSO swarm")
+    pso_max_iterations = param.Integer(default=1000, bounds=(1, None), label="PSO budget (iterations)")
+    random_state = param.Integer(default=0, bounds=(0, None), label="Training random state")
+
+    status = param.Selector(default="idle", objects=["idle", "running", "done", "cancelled", "failed"])
+    task = param.String(default="", doc="what runs now: train, compare or learning curve")
+    message = param.String(default="")
+    progress = param.Number(default=0.0, bounds=(0, 1))
+    elapsed = param.Number(default=0.0)
+    remaining = param.Number(default=None, allow_None=True)
+    runs = param.Dict(default={}, doc="protocol -> jobs.Run, the latest finished run of each")
+    learning = param.List(default=[], doc="learning-curve rows: protocol, size, rmse, mae")
+    landscape_pair = param.Tuple(default=(0, 1), length=2)
+
+    def use(self, dataset, source: str) -> None:
+        """Make ``dataset`` current: choose its first atom and property, and sizes that train quickly."""
+        atoms = [a for a in dataset.atom_names if dataset.properties(a)]
+        if not atoms:
+            raise ValueError(f"{source}: no atom has a target property to learn")
+        n = dataset.n_frames
+        test = min(300, max(1, n // 4))
+        train = min(500, n - test)
+        with param.parameterized.batch_call_watchers(self):
+            self.param.atom.objects = atoms
+            self.param.prop.objects = dataset.properties(atoms[0])
+            self.param.train_size.bounds = (4, n - 1)
+            self.param.test_size.bounds = (1, n - 4)
+            self.param.update(dataset=dataset, source=source, atom=atoms[0], prop=dataset.properties(atoms[0])[0],
+                              train_size=train, test_size=test, runs={}, learning=[], status="idle", message="")
+
+    @param.depends("atom", watch=True)
+    def _atom_properties(self):
+        if self.dataset is not None and self.atom is not None:
+            properties = self.dataset.properties(self.atom)
+            self.param.prop.objects = properties
+            if self.prop not in properties:
+                self.prop = properties[0]
+
+    @property
+    def unit(self) -> str:
+        return self.dataset.unit(self.prop) if self.dataset is not None else ""
+
+    def split(self) -> tuple[np.ndarray, np.ndarray]:
+        """Train and test frame indices (disjoint), reproducible from ``split_seed``."""
+        test = min(self.test_size, self.dataset.n_frames - 4)
+        train = min(self.train_size, self.dataset.n_frames - test)
+        return random_split(self.dataset.n_frames, test, train, self.split_seed)
+
+    def settings(self, **overrides) -> ProtocolSettings:
+        """The engine's settings from the session's choices; raises ValueError when they make no sense."""
+        subset = self.subset if self.subset < 1 else int(round(self.subset))
+        values = dict(kernel=self.kernel, likelihood=self.likelihood, random_state=self.random_state,
+                      optimizer=self.optimizer, seed_optimizer=self.seed_optimizer, n_seeds=self.n_seeds,
+                      subset=subset, selection=self.selection, n_starts=self.n_starts,
+                      max_iterations=self.max_iterations, seed_max_iterations=self.seed_max_iterations,
+                      pso_swarm=self.pso_swarm, pso_max_iterations=self.pso_max_iterations)
+        values.update(overrides)
+        return ProtocolSettings(**values)
+
+    def budget(self, protocol: str) -> int:
+        """Iterations the protocol may use at most, for the progress bar."""
+        main = self.pso_max_iterations if self.optimizer == "pso" else self.max_iterations
+        if protocol == "dl":
+            return main * (self.n_starts if self.optimizer == "lbfgs" else 1)
+        seed = self.seed_max_iterations
+        return self.n_seeds * seed + main

@@ -1,0 +1,276 @@
+"""The Studio page of one browser session: its state, its worker, its views, and the periodic drain
+that moves the worker's messages onto the page (one batch per tick, inside ``pn.io.hold()``).
+
+Everything here is per session; the only thing shared between sessions is the read-only cache of
+featurised demo datasets.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import panel as pn
+from panel.viewable import Viewer
+from threadpoolctl import threadpool_limits
+
+from fflux_studio.dataset import DatasetError
+from fflux_studio.demo import demo_path, list_demos
+from fflux_studio.io.load import load_dataset
+from fflux_studio.ui import jobs
+from fflux_studio.ui.progress import ProgressEstimate
+from fflux_studio.ui.state import PROTOCOLS, StudioState
+from fflux_studio.ui.views.compare import CompareView, parse_sizes
+from fflux_studio.ui.views.data import DataView, load_upload
+from fflux_studio.ui.views.export import ExportView
+from fflux_studio.ui.views.train import TrainView
+from fflux_studio.ui.worker import Worker
+
+PERIOD_MS = 200
+DEFAULT_DEMO = "ethanol"
+TABS = {"data": 0, "train": 1, "compare": 2, "export": 3}
+
+
+@functools.lru_cache(maxsize=8)
+def demo_dataset(name: str):
+    """A bundled demo, featurised once per server process (read-only, so sessions may share it)."""
+    return load_dataset(demo_path(name))
+
+
+class Studio(Viewer):
+    """The whole app for one session; ``Studio()`` in a notebook, ``Studio().page()`` when served."""
+
+    def __init__(self, demo: str | None = DEFAULT_DEMO, path=None, period: int = PERIOD_MS, **params):
+        super().__init__(**params)
+        # Sessions, the landscape and the optimiser run side by side: one BLAS thread each, or the
+        # threads of every session fight over the cores (measured: 300x slower on a busy 2-core box).
+        threadpool_limits(1)
+        self.period = period
+        self.state = StudioState()
+        self.worker = Worker()
+        self.trackers: list = []
+        self.pair = None
+        self.estimate: ProgressEstimate | None = None
+        self.update_times: list[float] = []
+        self._callback = None
+        self._pending_settings = {}
+        self.data_view = DataView(self.state, self.load)
+        self.train_view = TrainView(self.state, self.choose_pair)
+        self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
+        self.export_view = ExportView(self.state, self.train_view.figures)
+        self._controls()
+        self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
+                            ("Export", self.export_view), dynamic=True, sizing_mode="stretch_width")
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            pn.state.on_session_destroyed(self._destroyed)
+        if path is not None:
+            self.load(path=path)
+        elif demo is not None and demo in list_demos():
+            self.load(demo=demo)
+
+    def _controls(self) -> None:
+        self.protocol = pn.widgets.RadioButtonGroup.from_param(self.state.param.protocol, options=PROTOCOLS,
+                                                               button_type="light")
+        self.start_button = pn.widgets.Button(name="Start training", button_type="success", width=150)
+        self.start_button.on_click(lambda _: self.start())
+        self.cancel_button = pn.widgets.Button(name="Cancel", button_type="danger", width=100, disabled=True)
+        self.cancel_button.on_click(lambda _: self.cancel())
+        self.progress = pn.indicators.Progress(value=0, max=1000, width=220, bar_color="info")
+        self.status = pn.pane.Markdown("", width=420)
+        self.state.param.watch(self._show_status, ["status", "progress", "elapsed", "remaining", "task", "source"])
+
+    # --- starting work -------------------------------------------------------------------------
+
+    def _launch(self, task: str, job) -> bool:
+        if self.worker.busy:
+            self.notify("warning", f"{self.worker.task} is still running: cancel it or wait")
+            return False
+        self.worker.start(task, job)
+        self.estimate = None
+        self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None)
+        self.start_button.disabled, self.cancel_button.disabled = True, False
+        if self._callback is None and pn.state.curdoc is not None:
+            self._callback = pn.state.add_periodic_callback(self.drain, period=self.period)
+        return True
+
+    def load(self, demo: str | None = None, path=None, upload=None) -> bool:
+        """Read a demo, a path or uploaded (names, contents) in the worker; the page stays live."""
+        if demo is not None:
+            return self._launch("loading", functools.partial(jobs.load, functools.partial(demo_dataset, demo),
+                                                             f"bundled demo '{demo}'"))
+        if path is not None:
+            return self._launch("loading", functools.partial(jobs.load, functools.partial(load_dataset, path),
+                                                             str(path)))
+        names, contents = upload
+        return self._launch("loading", functools.partial(jobs.load, functools.partial(load_upload, names, contents),
+                                                         "upload: " + ", ".join(names)))
+
+    def problem(self) -> jobs.Problem:
+        """The chosen atom and property on the chosen split; raises ValueError/DatasetError."""
+        state = self.state
+        if state.dataset is None:
+            raise ValueError("no dataset loaded yet")
+        train, test = state.split()
+        x, y = state.dataset.xy(state.atom, state.prop)
+        features = state.dataset.atom(state.atom)
+        elements = state.dataset.elements
+        metadata = {"system": state.dataset.system.upper(), "atom": features.name, "property_name": state.prop,
+                    "alf": features.alf, "n_atoms": len(elements) if elements else (x.shape[1] + 6) // 3,
+                    "feature_units": features.feature_units, "target_unit": state.unit or "Ha"}
+        return jobs.Problem(x[train], y[train], x[test], y[test], state.unit or "Ha", metadata)
+
+    def _prepare(self, **overrides):
+        """(problem, settings) or None after telling the user what is wrong."""
+        try:
+            problem = self.problem()
+            settings = self.state.settings(**overrides)
+            settings.subset_size(len(problem.y_train), problem.x_train.shape[1])
+        except (ValueError, DatasetError) as err:
+            self.notify("error", f"Cannot start: {err}")
+            return None
+        return problem, settings
+
+    def start(self, protocol: str | None = None) -> bool:
+        """Train with the session's settings (TL or DL), live."""
+        protocol = protocol or self.state.protocol
+        prepared = self._prepare()
+        if prepared is None:
+            return False
+        problem, settings = prepared
+        self._pending_settings = {protocol: settings}
+        started = self._launch("train", functools.partial(jobs.train, protocol, problem, settings, pair=self.pair,
+                                                          tracker_box=self.trackers))
+        if started:
+            self.tabs.active = TABS["train"]
+        return started
+
+    def compare(self, dl_optimizer: str = "lbfgs") -> bool:
+        """TL with the session's settings, then DL (PSO or L-BFGS-B multi-start), on the same split."""
+        prepared = self._prepare()
+        if prepared is None:
+            return False
+        problem, tl = prepared
+        dl = self.state.settings(optimizer=dl_optimizer)
+        self._pending_settings = {"tl": tl, "dl": dl}
+        return self._launch("compare", functools.partial(jobs.compare, problem, tl, dl, pair=self.pair,
+                                                         tracker_box=self.trackers))
+
+    def learning_curves(self, sizes_text: str) -> bool:
+        """Test error against training-set size for TL and DL, one point at a time."""
+        try:
+            sizes = parse_sizes(sizes_text)
+        except ValueError as err:
+            self.notify("error", f"Training-set sizes: {err}")
+            return False
+        prepared = self._prepare()
+        if prepared is None:
+            return False
+        problem, settings = prepared
+        self.state.learning = []
+        return self._launch("learning curve", functools.partial(jobs.learning, problem, settings, sizes))
+
+    def choose_pair(self, pair) -> None:
+        """Landscape axes chosen on the page (None: the two most influential features)."""
+        self.pair = pair
+        if self.worker.busy:
+            for tracker in self.trackers:
+                tracker.choose(pair)
+            return
+        run = self.state.runs.get(self.train_view.book.protocol)
+        if run is not None:
+            self._launch("landscape", functools.partial(jobs.landscape_at, run.result.x, run.result.y,
+                                                        run.result.settings, run.result.log_theta, pair))
+
+    def cancel(self) -> None:
+        self.worker.cancel.set()
+        for tracker in self.trackers:
+            tracker.stop()
+
+    # --- messages back from the worker ---------------------------------------------------------
+
+    def drain(self) -> int:
+        """Move queued messages onto the page in one batch; returns how many there were."""
+        messages = self.worker.drain()
+        if not messages:
+            return 0
+        with pn.io.hold():
+            if self.train_view.ingest(messages):
+                self.update_times.append(time.perf_counter())
+            self._apply(messages)
+        return len(messages)
+
+    def _apply(self, messages: list[dict]) -> None:
+        for message in messages:
+            kind = message["kind"]
+            if kind == "dataset":
+                self.state.use(message["dataset"], message["source"])
+                self.notify("success", f"Loaded {message['source']}: {message['dataset'].n_frames} frames")
+            elif kind == "start":
+                settings = self._pending_settings[message["protocol"]]
+                self.estimate = ProgressEstimate.for_settings(message["protocol"], settings, message["n_train"],
+                                                              message["n_features"])
+            elif kind == "iteration" and self.estimate is not None:
+                self.estimate.update(message)
+            elif kind == "run":
+                self.state.runs = {**self.state.runs, message["protocol"]: message["run"]}
+            elif kind == "learning":
+                self.state.learning = self.state.learning + [message["row"]]
+            elif kind == "finished":
+                self._finished(message)
+        if self.estimate is not None and self.state.status == "running":
+            self.state.param.update(progress=self.estimate.fraction(), elapsed=self.estimate.elapsed,
+                                    remaining=self.estimate.remaining())
+
+    def _finished(self, message: dict) -> None:
+        status = message["status"]
+        progress = 1.0 if status == "done" else self.state.progress
+        self.state.param.update(status=status, progress=progress, remaining=None, message=message["message"])
+        self.start_button.disabled, self.cancel_button.disabled = False, True
+        self.trackers.clear()
+        if self._callback is not None and not self.worker.busy:
+            self._callback.stop()
+            self._callback = None
+        if status == "cancelled":
+            self.notify("warning", f"{message['task'].capitalize()} cancelled; earlier results are kept")
+        elif status == "failed":
+            self.notify("error", f"{message['task'].capitalize()} failed: {message['message']}")
+        elif message["task"] in ("train", "compare", "learning curve"):
+            self.notify("success", f"{message['task'].capitalize()} finished")
+
+    def notify(self, level: str, text: str) -> None:
+        """A toast in the browser (never a traceback); also kept in ``state.message`` for tests."""
+        self.state.message = text
+        notifications = pn.state.notifications
+        if notifications is not None:
+            getattr(notifications, level)(text, duration=8000 if level == "error" else 4000)
+
+    def _show_status(self, *_events) -> None:
+        s = self.state
+        self.progress.value = int(round(1000 * s.progress))
+        parts = [f"**{s.status}**"]
+        if s.task and s.status == "running":
+            parts.append(s.task)
+        if s.elapsed:
+            parts.append(f"{s.elapsed:.1f} s elapsed")
+        if s.remaining is not None and s.status == "running":
+            parts.append(f"≈ {s.remaining:.0f} s left (estimate)")
+        if s.source:
+            parts.append(f"data: {s.source}")
+        self.status.object = " · ".join(parts)
+
+    def _destroyed(self, _session_context) -> None:
+        """The tab closed: stop this session's work (its threads are daemons, but must not run on)."""
+        self.cancel()
+        if self._callback is not None:
+            self._callback.stop()
+        self.worker.stop(timeout=0)
+
+    def __panel__(self):
+        header = pn.Row(self.protocol, self.start_button, self.cancel_button, self.progress, self.status,
+                        sizing_mode="stretch_width", align="center")
+        return pn.Column(header, self.tabs, sizing_mode="stretch_width")
+
+    def page(self) -> pn.template.BaseTemplate:
+        """The served page: a template around the Studio."""
+        return pn.template.FastListTemplate(title="FFLUX Studio — transfer learning of GPR hyperparameters",
+                                            main=[self], header_background="#1f3b57", accent="#1f77b4")

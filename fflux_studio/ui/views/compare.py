@@ -1,0 +1,84 @@
+"""The Compare step: TL against DL on the same split, side by side, and learning curves on request."""
+
+from __future__ import annotations
+
+import pandas as pd
+import panel as pn
+from panel.viewable import Viewer
+
+from fflux_studio.ui import plots
+from fflux_studio.ui.state import StudioState
+
+DL_OPTIMIZERS = {"PSO (as in the paper)": "pso", "L-BFGS-B, multi-start": "lbfgs"}
+
+
+def metrics_table(runs: dict) -> pd.DataFrame:
+    """One column per protocol: wall time per phase, ln L, evaluations, test RMSE and MAE."""
+    columns = {}
+    for protocol, run in sorted(runs.items(), key=lambda item: item[0] != "tl"):
+        m = run.metrics
+        columns[plots.PROTOCOL_NAMES[protocol]] = {
+            "optimiser": (f"{m['settings']['seed_optimizer']} → {m['settings']['optimizer']}" if protocol == "tl"
+                          else m["settings"]["optimizer"]),
+            "seeding (s)": round(m["seconds"]["seeding"], 3), "relaxation / search (s)": round(m["seconds"]["relaxation"], 3),
+            "total (s)": round(m["seconds"]["total"], 3), "ln L": round(m["log_likelihood"], 4),
+            "evaluations": m["evaluations"], f"test RMSE ({m['unit']})": round(m["test_rmse"], 5),
+            f"test MAE ({m['unit']})": round(m["test_mae"], 5), "training points": m["n_train"],
+            "test points": m["n_test"]}
+    return pd.DataFrame(columns)
+
+
+def parse_sizes(text: str) -> list:
+    """'50, 100, 0.5' -> [50, 100, 0.5]: counts or fractions of the training set."""
+    sizes = []
+    for word in text.replace(";", ",").split(","):
+        word = word.strip()
+        if word:
+            value = float(word)
+            sizes.append(value if 0 < value < 1 else int(value))
+    if not sizes:
+        raise ValueError("give at least one training-set size, e.g. 50, 100, 200")
+    return sizes
+
+
+class CompareView(Viewer):
+    """Buttons start work through the Studio; panes follow ``state.runs`` and ``state.learning``."""
+
+    def __init__(self, state: StudioState, compare, learning, **params):
+        super().__init__(**params)
+        self.state = state
+        self.dl_optimizer = pn.widgets.RadioButtonGroup(name="DL optimiser", options=DL_OPTIMIZERS, value="lbfgs")
+        self.run_button = pn.widgets.Button(name="Run TL and DL", button_type="primary", width=160)
+        self.run_button.on_click(lambda _: compare(self.dl_optimizer.value))
+        self.sizes = pn.widgets.TextInput(name="Training-set sizes", value="40, 80, 160", width=200)
+        self.learning_button = pn.widgets.Button(name="Compute learning curves", width=200)
+        self.learning_button.on_click(lambda _: learning(self.sizes.value))
+        self.table = pn.pane.DataFrame(pd.DataFrame(), sizing_mode="stretch_width")
+        self.times = pn.pane.HoloViews(None, sizing_mode="stretch_width", min_height=260)
+        self.s_curves = pn.pane.HoloViews(None, sizing_mode="stretch_width", min_height=320)
+        self.learning = pn.pane.HoloViews(None, sizing_mode="stretch_width", min_height=320)
+        state.param.watch(self._runs, "runs")
+        state.param.watch(self._learning, "learning")
+        self._runs()
+        self._learning()
+
+    def _runs(self, *_events) -> None:
+        runs = self.state.runs
+        self.table.object = metrics_table(runs)
+        if runs:
+            unit = next(iter(runs.values())).unit
+            self.s_curves.object = plots.s_curves({p: r.errors for p, r in runs.items()}, unit)
+            self.times.object = plots.phase_times({p: r.metrics["seconds"] for p, r in runs.items()})
+
+    def _learning(self, *_events) -> None:
+        if self.state.learning:
+            self.learning.object = plots.learning_curves(self.state.learning, self.state.learning[0]["unit"])
+
+    def __panel__(self):
+        return pn.Column(
+            pn.Row("**DL baseline:**", self.dl_optimizer, self.run_button,
+                   pn.pane.Markdown("TL uses the settings of the Train step; both train on the same split.")),
+            pn.Row(self.table, self.times, sizing_mode="stretch_width"),
+            self.s_curves,
+            pn.Row(self.sizes, self.learning_button, align="end"),
+            self.learning, sizing_mode="stretch_width")

@@ -1,0 +1,116 @@
+"""The Data step: pick a bundled demo or upload files, see what they hold, choose atom, property
+and the train/test split.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+
+import panel as pn
+from panel.viewable import Viewer
+
+from fflux_studio.demo import list_demos
+from fflux_studio.io.errors import InputError
+from fflux_studio.io.load import load_dataset
+from fflux_studio.ui import plots
+from fflux_studio.ui.state import StudioState
+
+DEMO_NOTE = ("Demo labels are **GFN2-xTB atom-partitioned energies** (and charges) along a short "
+             "molecular-dynamics trajectory: a teaching stand-in for the IQA energies that FFLUX models "
+             "are trained on, cheap enough to bundle. Real work uses IQA energies from AIMAll (upload "
+             "FEREBUS/ICHOR CSVs, ICHOR point directories as a .zip, or AIMAll .int files with their geometry).")
+ACCEPT = ".csv,.txt,.xyz,.extxyz,.gz,.int,.gjf,.zip"
+
+
+def load_upload(filenames: list[str], contents: list[bytes]):
+    """Write uploaded files under their own names into a fresh temporary folder and load them:
+    one file as itself, a .zip or several files as a folder."""
+    folder = Path(tempfile.mkdtemp(prefix="fflux-upload-"))
+    paths = []
+    for name, content in zip(filenames, contents):
+        path = folder / Path(name).name
+        path.write_bytes(content)
+        paths.append(path)
+    if len(paths) == 1 and paths[0].suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(paths[0]) as archive:
+                archive.extractall(folder / "unzipped")
+        except zipfile.BadZipFile as err:
+            raise InputError(paths[0], f"not a readable zip archive ({err})") from None
+        entries = list((folder / "unzipped").iterdir())
+        return load_dataset(entries[0] if len(entries) == 1 else folder / "unzipped")
+    return load_dataset(paths[0] if len(paths) == 1 else folder)
+
+
+def summary_markdown(dataset, source: str) -> str:
+    atoms = dataset.atom_names
+    properties = sorted({p for a in atoms for p in dataset.properties(a)})
+    units = ", ".join(f"{p} ({dataset.unit(p) or 'no unit'})" for p in properties)
+    d = dataset.atom(atoms[0]).features.shape[1]
+    lines = [f"### {dataset.system}", f"*from {source}*", "",
+             f"- **{dataset.n_frames}** frames (geometries)",
+             f"- **{len(atoms)}** atoms: {', '.join(atoms)}",
+             f"- properties: {units}", f"- {d} features per atom (ALF: distances in bohr, angles in radians)"]
+    lines += [f"- note: {n}" for n in dataset.notes]
+    return "\n".join(lines)
+
+
+class DataView(Viewer):
+    """Widgets that fill the session state's dataset, atom, property and split."""
+
+    def __init__(self, state: StudioState, load, **params):
+        super().__init__(**params)
+        self.state = state
+        self._load = load
+        demos = list_demos()
+        self.demo = pn.widgets.Select(name="Bundled demo", options=demos, value="ethanol" if "ethanol" in demos
+                                      else (demos[0] if demos else None), width=220)
+        self.load_demo = pn.widgets.Button(name="Load demo", button_type="primary", width=120)
+        self.load_demo.on_click(lambda _: self._load(demo=self.demo.value))
+        self.upload = pn.widgets.FileInput(multiple=True, accept=ACCEPT, width=300)
+        self.upload.param.watch(self._uploaded, "filename")
+        self.summary = pn.pane.Markdown("Loading …", sizing_mode="stretch_width")
+        self.alf = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self.geometry = pn.pane.HoloViews(None, sizing_mode="stretch_width", min_height=320)
+        self.choices = pn.Param(state, parameters=["atom", "prop", "train_size", "test_size", "split_seed"],
+                                show_name=False, width=300,
+                                widgets={"train_size": pn.widgets.IntInput, "test_size": pn.widgets.IntInput,
+                                         "split_seed": pn.widgets.IntInput})
+        state.param.watch(self.refresh, ["dataset", "atom"])
+
+    def _uploaded(self, _event) -> None:
+        names = self.upload.filename
+        contents = self.upload.value
+        if not names:
+            return
+        names = names if isinstance(names, list) else [names]
+        contents = contents if isinstance(contents, list) else [contents]
+        self._load(upload=(names, contents))
+
+    def refresh(self, *_events) -> None:
+        dataset = self.state.dataset
+        if dataset is None or self.state.atom is None:
+            return
+        self.summary.object = summary_markdown(dataset, self.state.source)
+        features = dataset.atom(self.state.atom)
+        names = dataset.atom_names
+        alf = features.alf
+        self.alf.object = (f"**ALF of {features.name}**: origin {names[alf[0] - 1]}, x-axis {names[alf[1] - 1]}, "
+                           f"xy-plane {names[alf[2] - 1]}" if alf else f"**{features.name}**: no ALF in this format")
+        if dataset.geometries is not None and dataset.elements is not None:
+            self.geometry.object = plots.molecule(dataset.elements, dataset.geometries[0],
+                                                  names.index(features.name), alf)
+            self.geometry.visible = True
+        else:
+            self.geometry.visible = False
+
+    def __panel__(self):
+        return pn.Row(
+            pn.Column("### Dataset", pn.Row(self.demo, self.load_demo), "or upload files (any format the "
+                      "library reads; several files or a .zip are read as one folder):", self.upload,
+                      "### Atom, property and split", self.choices, width=340),
+            pn.Column(pn.pane.Alert(DEMO_NOTE, alert_type="info"), self.summary, self.alf, self.geometry,
+                      sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
