@@ -15,7 +15,7 @@ from fflux_studio.gpr.likelihood import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
 from fflux_studio.optimize.events import Cancelled
 
-SUBCOMMANDS = ("train", "check")
+SUBCOMMANDS = ("train", "check", "inspect", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ InputError naming the file, the frame and, for XYZ files, the line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
@@ -46,14 +47,19 @@ def _plain(err: Exception) -> str:
     return str(err).replace("ase.io.extxyz: ", "").strip() or type(err).__name__
 
 
-def xyz_frame_starts(path: Path) -> list[int]:
-    """1-based line of each frame's atom-count line; InputError on a bad count line, a truncated
-    frame, or content after a blank line (where ASE would silently stop reading)."""
+def read_text(path: Path) -> str:
+    """The whole (decompressed) text: ASE seeks back and forth, which re-decompresses a .gz each time."""
     try:
         with open_with_compression(str(path), "r") as handle:
-            lines = handle.read().splitlines()
+            return handle.read()
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as err:
         raise InputError(path, f"cannot read as text ({_plain(err)})") from None
+
+
+def xyz_frame_starts(path: Path, text: str) -> list[int]:
+    """1-based line of each frame's atom-count line; InputError on a bad count line, a truncated
+    frame, or content after a blank line (where ASE would silently stop reading)."""
+    lines = text.splitlines()
     starts, i = [], 0
     while i < len(lines):
         if not lines[i].strip():
@@ -128,7 +134,11 @@ def read_frames(path) -> Frames:
     per-atom properties in every frame."""
     path = Path(path)
     name = ase_format(path)
-    starts = xyz_frame_starts(path) if name in _XYZ_FORMATS else None
+    if name in _XYZ_FORMATS:
+        text = read_text(path)
+        starts, source = xyz_frame_starts(path, text), StringIO(text)
+    else:
+        starts, source = None, str(path)
 
     def where(frame: int, atom: int | None = None):
         if starts is None or frame >= len(starts):
@@ -137,7 +147,7 @@ def read_frames(path) -> Frames:
 
     symbols, first_props, info = None, None, {}
     positions, values = [], []
-    frames = iread(str(path), index=":", format=name)
+    frames = iread(source, index=":", format=name)
     frame = 0
     while True:
         try:
