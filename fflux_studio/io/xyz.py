@@ -94,7 +94,7 @@ def _per_atom_properties(atoms) -> dict[str, np.ndarray]:
     for source in sources:
         for key, value in source.items():
             value = np.asarray(value)
-            if key in _NOT_TARGETS or value.shape != (len(atoms),) or value.dtype.kind not in "fi":
+            if key in _NOT_TARGETS or value.shape != (len(atoms),) or value.dtype.kind != "f":
                 continue
             found[_ASE_NAMES.get(key, key)] = value.astype(float)
     return found

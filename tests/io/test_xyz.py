@@ -130,3 +130,32 @@ def test_fuzz_only_input_error_or_success(tmp_path, data):
         assert str(path) in str(err)
     else:
         assert all(np.isfinite(a.features).all() for a in dataset.atoms.values())
+
+
+def test_other_ase_formats_and_calculator_results(tmp_path):
+    """An ASE .traj (binary, ASE's own format) with per-atom charges from a calculator."""
+    from ase import Atoms
+    from ase.calculators.singlepoint import SinglePointCalculator
+    from ase.io import write
+
+    frames = []
+    for z in (0.0, 0.1):
+        atoms = Atoms("OH2", positions=[[0, 0, z], [0.96, 0, 0], [-0.24, 0.93, 0]])
+        atoms.calc = SinglePointCalculator(atoms, charges=np.array([-1.1, 0.55, 0.55 + z]), energy=-76.0)
+        atoms.arrays["select"] = np.array([1, 0, 1])  # an integer array is not a target
+        frames.append(atoms)
+    path = tmp_path / "water.traj"
+    write(path, frames)
+    water = load_dataset(path)
+    assert water.n_frames == 2 and water.properties("H3") == ["charge"]
+    assert water.xy("H3", "charge")[1].tolist() == [0.55, 0.65]
+
+
+def test_loading_twice_gives_independent_datasets(tmp_path):
+    path = tmp_path / "w.extxyz"
+    path.write_text(GOOD)
+    first = load_dataset(path)
+    first.targets["O1"]["charge"][:] = 0.0
+    first.atoms["O1"].features[:] = 0.0
+    second = load_dataset(path)
+    assert second.xy("O1", "charge")[1].tolist() == [-1.10, -1.11] and second.atom("O1").features.min() > 0
