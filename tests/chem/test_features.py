@@ -41,8 +41,13 @@ def test_water_features_match_ichor_reference_features(shared_data):
     water = read_trajectory(shared_data / "ichor-examples/WATER-3000.xyz")
     reference = np.loadtxt(shared_data / "ichor-examples/water_o1_reference/test_set/O1_features_with_properties.txt",
                            delimiter=",", skiprows=1, usecols=(0, 1, 2))
-    distance, _ = cKDTree(water.atom("O1").features).query(reference, p=np.inf)
+    distance, rows = cKDTree(water.atom("O1").features).query(reference, p=np.inf)
     assert distance.max() < 1e-7  # most rows agree to 1e-15; some to 3e-8 bohr (rounding upstream)
+    # ... and they feed ICHOR's O1 model as they are: its stored predictions come back
+    from fflux_studio.io.model_file import read_model
+    model = read_model(shared_data / "ichor-examples/water_o1_reference/models/WATER_MONOMER_iqa_O1.model")
+    stored = np.loadtxt(shared_data / "ichor-examples/water_o1_reference/previous_gpr_predictions/o1_predictions.txt")
+    assert np.abs(model.predict(water.atom("O1").features[rows]) - stored).max() < 1e-8  # Ha
 
 
 def test_thousands_of_frames_featurise_fast():

@@ -44,15 +44,19 @@ def test_methanol_int_directory_by_hand(shared_data):
     assert methanol.xy("H6", "q00")[1][0] == 5.8589900221E-01  # h6.int line 113
 
 
-def test_point_features_feed_the_engine(shared_data):
-    """ICHOR's water O1 model predicts straight from our features (no unit conversion). These four points
-    sit ~0.04 Ha below the model's own data, so only shape and finiteness are checked here; the exact
-    check against ICHOR's predictions is in tests/chem/test_features.py."""
+def test_point_features_match_ichor_reference_features_and_feed_the_engine(shared_data):
+    """WATER_MONOMER0002 and 0003 are also rows of water_o1_reference's test set: their O1 features
+    agree (to the 8 decimals of the .xyz). Their iqa labels there are 0.041 Ha lower (another level
+    of theory), so ICHOR's O1 model, which predicts straight from our features, is off by as much here;
+    the exact check against ICHOR's predictions is in tests/chem/test_features.py."""
     from fflux_studio.io.model_file import read_model
-    model = read_model(shared_data / "ichor-examples/water_o1_reference/models/WATER_MONOMER_iqa_O1.model")
-    x, y = load_dataset(shared_data / "ichor-examples/water_monomer_points").xy("O1", "iqa")
-    prediction = model.predict(x)
-    assert prediction.shape == y.shape and np.all(np.abs(prediction - y) < 0.1)
+    base = shared_data / "ichor-examples"
+    x, y = load_dataset(base / "water_monomer_points").xy("O1", "iqa")
+    reference = load_dataset(base / "water_o1_reference/test_set/O1_features_with_properties.txt").atom("O1")
+    closest = np.abs(x[:, None, :] - reference.features[None, :, :]).max(axis=2).min(axis=1)
+    assert closest[2] < 1e-7 and closest[3] < 1e-7 and closest[:2].min() > 1e-3
+    prediction = read_model(base / "water_o1_reference/models/WATER_MONOMER_iqa_O1.model").predict(x)
+    assert prediction.shape == y.shape and np.all(np.abs(prediction - y + 0.041) < 0.005)
 
 
 def test_large_integration_error_drops_the_point(points):
