@@ -39,8 +39,17 @@ def _check(values: np.ndarray, problem: str, atom: int):
 
 
 def atom_features(positions, alf) -> np.ndarray:
-    """Features of the atom whose 0-based ALF is ``alf``, for ``positions`` (F, N, 3) in Å: (F, 3N−6)."""
-    p = np.asarray(positions, dtype=float) * BOHR_PER_ANGSTROM
+    """Features of the atom whose 0-based ALF is ``alf``, for ``positions`` (F, N, 3) in Å: (F, 3N−6).
+    Overflow is not warned about but reported, as a FeatureError naming the frame."""
+    with np.errstate(all="ignore"):
+        out = _features(np.asarray(positions, dtype=float) * BOHR_PER_ANGSTROM, alf)
+    bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
+    if bad.size:
+        raise FeatureError("features are not finite (coordinates too large?)", int(bad[0]), alf[0])
+    return out
+
+
+def _features(p: np.ndarray, alf) -> np.ndarray:
     origin, x_atom = alf[0], alf[1]
     to_x = p[:, x_atom] - p[:, origin]
     f1 = np.linalg.norm(to_x, axis=1)

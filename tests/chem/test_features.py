@@ -94,3 +94,11 @@ def test_ammonia_features_match_the_ichor_models_theta_and_phi(shared_data):
         ours = atom_features(geometries, alf)
         closest = np.abs(ours[:, None, :] - reference[None, :, :]).max(axis=2).min(axis=1)
         assert np.sum(closest < 1e-12) >= 20, name  # the sets share ~25 geometries; the next is 1e-2 away
+
+
+def test_overflowing_coordinates_are_reported():
+    positions = np.array([[[0, 0, 0], [1, 0, 0], [0, 1, 0]], [[0, 0, 0], [1e300, 0, 0], [0, 1e300, 0]]])
+    with pytest.raises(FeatureError, match="frame 2, atom 1: .*not finite"):
+        atom_features(positions, (0, 1, 2))
+    with pytest.raises(FeatureError, match="not finite"):
+        atom_features(positions[:, :2], (0, 1))
