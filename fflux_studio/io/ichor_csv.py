@@ -64,7 +64,7 @@ def _rows(path: Path) -> list[list[str]]:
 def _columns(path: Path, header: list[str]):
     features, properties, error_column, atoms = {}, [], None, set()
     for column, name in enumerate(header):
-        if name in _SKIPPED:
+        if name in _SKIPPED or name.startswith("Unnamed:"):  # pandas writes its index as "Unnamed: 0"
             continue
         if match := _FEATURE.match(name):
             index = int(match["index"])

@@ -43,6 +43,12 @@ def test_processed_layout_gives_the_alf(tmp_path):
     assert o1.atom("O1").features.tolist() == [[2.0, 1.8, 1.82], [2.1, 1.9, 1.81]]
 
 
+def test_pandas_index_column_is_not_a_property(tmp_path):
+    path = tmp_path / "O1_processed_data_alf_1_2_3.csv"
+    path.write_text("Unnamed: 0," + PROCESSED.replace("\n0,", "\n0,0,").replace("\n1,", "\n1,1,"))
+    assert load_dataset(path).properties("O1") == ["iqa", "q00", "q10"]
+
+
 def test_header_alone_tells_ichor_from_ferebus(tmp_path):
     path = tmp_path / "anything.csv"
     path.write_text(PROCESSED.replace("O1", "Cl1"))
