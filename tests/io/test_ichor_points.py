@@ -145,3 +145,9 @@ def test_fuzz_points_only_input_error_or_success(tmp_path_factory, data):
         read_points(_write_point(root, texts))
     except InputError as err:
         assert str(root) in str(err)
+
+
+def test_gjf_serves_when_the_xyz_is_missing(points):
+    before = read_points(points).geometries[1]
+    next(points.glob("WATER_MONOMER0001.pointdir/*.xyz")).unlink()
+    assert np.allclose(read_points(points).geometries[1], before)
