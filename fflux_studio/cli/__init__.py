@@ -7,6 +7,7 @@ line on stderr naming the file and problem, and exit status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from fflux_studio import __version__
@@ -48,6 +49,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"fflux-studio {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
