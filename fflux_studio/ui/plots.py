@@ -150,33 +150,34 @@ def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
                      hv.opts.Bars(title="Wall time per phase", backend="matplotlib"))
 
 
-def molecule(elements, coordinates, atom: int | None = None, alf=None) -> hv.Overlay:
-    """A 2-D view of one geometry (its two principal axes), bonds by covalent distance,
-    the chosen atom (0-based) ringed and its ALF atoms (1-based, as in .model files) labelled."""
+def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) -> hv.Overlay:
+    """A 2-D view of one geometry on its two principal axes: bonds from the (N, N) ``bonds`` matrix,
+    the chosen atom (0-based) ringed, its ALF atoms (1-based, as in .model files) labelled."""
     xyz = np.asarray(coordinates, dtype=float)
     centred = xyz - xyz.mean(axis=0)
     _, _, axes = np.linalg.svd(centred, full_matrices=False)
     flat = centred @ axes[:2].T
-    distances = np.linalg.norm(xyz[:, None] - xyz[None], axis=-1)
-    limit = np.array([0.75 if e == "H" else 1.0 for e in elements])
-    bonded = np.argwhere(np.triu(distances < 1.25 * (limit[:, None] + limit[None]), 1))
-    segments = hv.Segments([(*flat[a], *flat[b]) for a, b in bonded], ["x", "y", "x1", "y1"]).opts(
-        color="#888888", line_width=3)
+    pairs = np.argwhere(np.triu(np.asarray(bonds, dtype=bool), 1))
+    segments = hv.Segments([(*flat[a], *flat[b]) for a, b in pairs], ["x", "y", "x1", "y1"]).opts(
+        color="#888888", line_width=4)
     names = [f"{e}{k + 1}" for k, e in enumerate(elements)]
     table = pd.DataFrame({"x": flat[:, 0], "y": flat[:, 1], "atom": names, "element": list(elements),
                           "color": [ELEMENT_COLORS.get(e, "#ff69b4") for e in elements],
-                          "size": [14 if e == "H" else 22 for e in elements]})
-    atoms = hv.Points(table, ["x", "y"], ["atom", "element", "color", "size"]).opts(
-        color="color", size="size", line_color="black", tools=["hover"])
-    overlay = segments * atoms
+                          "size": [16 if e == "H" else 26 for e in elements]})
+    overlay = segments
     if atom is not None:
-        ring = hv.Points(table.iloc[[atom]], ["x", "y"]).opts(size=34, fill_alpha=0, line_color="#ffbf00",
-                                                               line_width=4)
-        overlay = overlay * ring
-    tags = []
+        overlay = overlay * hv.Points(table.iloc[[atom]], ["x", "y"], label="modelled atom").opts(
+            size=44, color="#ffbf00", alpha=0.6)
+    overlay = overlay * hv.Points(table, ["x", "y"], ["atom", "element", "color", "size"]).opts(
+        color="color", size="size", line_color="black", tools=["hover"])
+    tags = [(flat[k, 0], flat[k, 1], names[k]) for k in range(len(names))]
     if alf is not None:
         for role, index in zip(("origin", "x-axis", "xy-plane"), alf):
-            tags.append((flat[index - 1, 0], flat[index - 1, 1] + 0.35, f"{role}: {names[index - 1]}"))
-    labels = hv.Labels(tags, ["x", "y"], "text").opts(text_font_size="10pt", text_color="#b35900")
-    return (overlay * labels).opts(hv.opts.Overlay(data_aspect=1, responsive=True, height=320, xaxis=None,
-                                                   yaxis=None, show_legend=False, title="Geometry (frame 1)"))
+            tags[index - 1] = (*tags[index - 1][:2], f"{names[index - 1]} ({role})")
+    labels = hv.Labels([(x, y + 0.28, text) for x, y, text in tags], ["x", "y"], "text").opts(
+        text_font_size="10pt", text_color="#7a3d00")
+    pad = 0.8
+    return (overlay * labels).opts(hv.opts.Overlay(
+        width=560, height=420, data_aspect=1, xaxis=None, yaxis=None, show_legend=False,
+        xlim=(flat[:, 0].min() - pad, flat[:, 0].max() + pad), ylim=(flat[:, 1].min() - pad, flat[:, 1].max() + pad),
+        title="Geometry of frame 1 (modelled atom highlighted, ALF atoms labelled)"))

@@ -223,7 +223,7 @@ class Studio(Viewer):
 
     def _finished(self, message: dict) -> None:
         status = message["status"]
-        progress = 1.0 if status == "done" else self.state.progress
+        progress = 1.0 if status == "done" and message["task"] != "loading" else self.state.progress
         self.state.param.update(status=status, progress=progress, remaining=None, message=message["message"])
         self.start_button.disabled, self.cancel_button.disabled = False, True
         self.trackers.clear()

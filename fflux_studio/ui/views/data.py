@@ -11,6 +11,7 @@ from pathlib import Path
 import panel as pn
 from panel.viewable import Viewer
 
+from fflux_studio.chem.connectivity import bonded
 from fflux_studio.demo import list_demos
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
@@ -66,8 +67,8 @@ class DataView(Viewer):
         self._load = load
         demos = list_demos()
         self.demo = pn.widgets.Select(name="Bundled demo", options=demos, value="ethanol" if "ethanol" in demos
-                                      else (demos[0] if demos else None), width=220)
-        self.load_demo = pn.widgets.Button(name="Load demo", button_type="primary", width=120)
+                                      else (demos[0] if demos else None), width=170)
+        self.load_demo = pn.widgets.Button(name="Load demo", button_type="primary", width=110, align="end")
         self.load_demo.on_click(lambda _: self._load(demo=self.demo.value))
         self.upload = pn.widgets.FileInput(multiple=True, accept=ACCEPT, width=300)
         self.upload.param.watch(self._uploaded, "filename")
@@ -100,7 +101,8 @@ class DataView(Viewer):
         self.alf.object = (f"**ALF of {features.name}**: origin {names[alf[0] - 1]}, x-axis {names[alf[1] - 1]}, "
                            f"xy-plane {names[alf[2] - 1]}" if alf else f"**{features.name}**: no ALF in this format")
         if dataset.geometries is not None and dataset.elements is not None:
-            self.geometry.object = plots.molecule(dataset.elements, dataset.geometries[0],
+            geometry = dataset.geometries[0]
+            self.geometry.object = plots.molecule(dataset.elements, geometry, bonded(dataset.elements, geometry),
                                                   names.index(features.name), alf)
             self.geometry.visible = True
         else:

@@ -66,24 +66,27 @@ class TrainView(Viewer):
         self.settings = pn.Param(state, parameters=list(SETTINGS), show_name=False, width=300,
                                  widgets={"subset": pn.widgets.FloatInput})
         self._reset("tl", 0)
+        self._build_traces()
         self._build_landscape()
 
     def _reset(self, protocol: str, count: int) -> None:
-        """New buffers for a run: one per TL source and the relaxation, or one per DL start."""
+        """Fresh bookkeeping for a run: one trace per TL source plus the relaxation, or per DL start."""
         self.book = TraceBook(protocol)
         if protocol == "tl":
             self.names = [f"source {k}" for k in range(count)] + ["relaxation"]
         else:
             self.names = ["direct"] + [f"start {k}" for k in range(1, count)]
         self.buffers = {name: _buffer() for name in self.names}
-        self.selection_pipe = hv.streams.Pipe(data=[])
-        self.seeds_pipe = hv.streams.Pipe(data=[])
-        self.path_buffer = _buffer(columns=("a", "b"))
-        self._build_traces()
 
-    def _build_traces(self) -> None:
+    def _build_traces(self, rows: dict | None = None) -> None:
+        """New figures over new buffers holding the old data plus ``rows``. Rows must not also be
+        streamed in the same held batch: the new figure already carries them, and the browser
+        would draw them twice (a line back to the first point)."""
         x = self.x_axis.value
-        self.buffers = {name: _buffer(buffer.data) for name, buffer in self.buffers.items()}
+        rows = rows or {}
+        self.buffers = {name: _buffer(pd.DataFrame(buffer.data.to_dict("records") + rows.get(name, []),
+                                                   columns=plots.TRACE_COLUMNS))
+                        for name, buffer in self.buffers.items()}
         seeding = [plots.streaming_trace(self.buffers[n], x, n, plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
                    for k, n in enumerate(self.names) if n.startswith("source ")]
         full = [plots.streaming_trace(self.buffers[n], x, n, plots.PROTOCOL_COLORS[self.book.protocol])
@@ -95,7 +98,8 @@ class TrainView(Viewer):
             title="Seeding: ln L of each source model on its own subset") if seeding else None
         self.seeding_pane.visible = bool(seeding)
         self.full_pane.object = _overlay(full).opts(
-            title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set", legend_position="bottom_right")
+            title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set",
+            legend_position="bottom_right")
 
     def _build_landscape(self) -> None:
         i, j = self.pair
@@ -127,55 +131,59 @@ class TrainView(Viewer):
         """Apply a batch of worker messages; True when anything on the page changed."""
         rows: dict[str, list[dict]] = {}
         path: list[dict] = []
-        changed = False
+        rebuild_traces = rebuild_landscape = changed = False
         for message in messages:
             kind = message["kind"]
             if kind == "start":
-                self._send(rows, path)
                 rows, path = {}, []
-                count = message["settings"]["n_seeds"] if message["protocol"] == "tl" else (
-                    message["settings"]["n_starts"] if message["settings"]["optimizer"] == "lbfgs" else 1)
+                settings = message["settings"]
+                count = settings["n_seeds"] if message["protocol"] == "tl" else (
+                    settings["n_starts"] if settings["optimizer"] == "lbfgs" else 1)
                 self._reset(message["protocol"], count)
                 self.features(message["n_features"])
-                self.summary.object = f"**{plots.PROTOCOL_NAMES[message['protocol']]}** running on " \
-                                      f"{message['n_train']} training points …"
+                self.summary.object = (f"**{plots.PROTOCOL_NAMES[message['protocol']]}** running on "
+                                       f"{message['n_train']} training points …")
                 self.landscape = {}
-                self._build_landscape()
+                rebuild_traces = rebuild_landscape = True
             elif kind == "iteration":
                 name, row = self.book.add(message)
                 if name in self.buffers:
                     rows.setdefault(name, []).append(row)
                     if not name.startswith("source "):
-                        i, j = self.pair
-                        path.append({"a": message["log_theta"][i], "b": message["log_theta"][j]})
-                elif name == "selection":
+                        path.append({"a": message["log_theta"][self.pair[0]], "b": message["log_theta"][self.pair[1]]})
+                elif name == "selection" and not rebuild_traces:
                     self.selection_pipe.send(list(self.book.selection))
+                if name == "selection" and not rebuild_landscape:
                     self.seeds_pipe.send(self.book.seed_rows(*self.pair))
             elif kind == "landscape":
                 self.landscape = message
                 if (message["i"], message["j"]) != self.pair:
-                    self._send(rows, path)
-                    rows, path = {}, []
                     self.pair = (message["i"], message["j"])
-                    self._build_landscape()
-                else:
+                    rebuild_landscape = True
+                elif not rebuild_landscape:
                     self.landscape_pipe.send(message)
             elif kind == "run":
                 self.summary.object = summary_markdown(message["run"])
-                self.seeds_pipe.send(self.book.seed_rows(*self.pair))
+                if not rebuild_landscape:
+                    self.seeds_pipe.send(self.book.seed_rows(*self.pair))
             else:
                 continue
             changed = True
-        self._send(rows, path)
+        if rebuild_traces:
+            self._build_traces(rows)
+        else:
+            self._send(rows)
+        if rebuild_landscape:
+            self._build_landscape()
+        elif path:
+            self.path_buffer.send(pd.DataFrame(path, columns=["a", "b"]))
         if changed:
             self.updates += 1
         return changed
 
-    def _send(self, rows, path) -> None:
+    def _send(self, rows) -> None:
         for name, batch in rows.items():
             self.buffers[name].send(pd.DataFrame(batch, columns=plots.TRACE_COLUMNS))
-        if path:
-            self.path_buffer.send(pd.DataFrame(path, columns=["a", "b"]))
 
     def figures(self) -> dict:
         """Static copies of the live figures, for export."""

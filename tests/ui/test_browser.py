@@ -1,0 +1,127 @@
+"""The Studio as a person uses it, in Chromium: load, train live, cancel, compare, export.
+
+Assertions look at the page and at the session's own state (the server runs in this process).
+Budgets are small so the whole file runs in a couple of minutes on a busy 2-core machine.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from fflux_studio.io.model_file import read_model
+
+pytestmark = pytest.mark.browser
+
+
+def open_studio(page, url, studios, wait_until):
+    """Open the Studio in ``page``; return the page and its session once the demo dataset is loaded."""
+    before = len(studios)
+    page.goto(url)
+    studio = wait_until(lambda: studios[before] if len(studios) > before else None, 60, what="a new session")
+    wait_until(lambda: studio.state.dataset is not None, 120, what="the demo dataset to load")
+    page.get_by_text("1500", exact=False).first.wait_for(timeout=30_000)
+    return page, studio
+
+
+def tab(page, name):
+    page.locator(".bk-tab", has_text=name).click()
+
+
+def rows(studio) -> int:
+    return sum(len(buffer.data) for buffer in studio.train_view.buffers.values())
+
+
+def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
+    wait_until = wait
+    url, studios = served
+    page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios,
+                                wait_until)
+    page.get_by_text("GFN2-xTB", exact=False).first.wait_for(timeout=30_000)
+    shot(page, "01_data")
+
+    tab(page, "Train")
+    page.get_by_label("Seeding optimiser").select_option(label="PSO")
+    wait_until(lambda: studio.state.seed_optimizer == "pso", 10, what="the seeding optimiser to become PSO")
+    page.get_by_role("button", name="Start training").click()
+    wait_until(lambda: studio.state.status == "running", 20, what="the run to start")
+    first = wait_until(lambda: rows(studio), 60, what="the first ln L points")
+    wait_until(lambda: rows(studio) > first and studio.state.status == "running", 60,
+               what="more ln L points while the run is still in progress")
+    wait_until(lambda: studio.train_view.landscape, 90, what="the landscape")
+    assert studio.train_view.landscape_pane.object is not None
+    assert studio.state.status == "running"
+    shot(page, "02_train_live")
+
+    page.get_by_role("button", name="Cancel").click()
+    wait_until(lambda: studio.state.status == "cancelled", 60, what="the run to be cancelled")
+    assert "cancelled" in studio.state.message
+    assert not studio.worker.busy
+
+    page.get_by_label("Seeding optimiser").select_option(label="L-BFGS-B")
+    wait_until(lambda: studio.state.seed_optimizer == "lbfgs", 10, what="the seeding optimiser to become L-BFGS-B")
+    page.get_by_role("button", name="Start training").click()
+    wait_until(lambda: "tl" in studio.state.runs and studio.state.status == "done", 120, what="a second, finished run")
+    page.get_by_text("TL finished").wait_for(timeout=30_000)
+    shot(page, "03_train_done")
+
+    tab(page, "Compare")
+    page.get_by_role("button", name="Run TL and DL").click()
+    wait_until(lambda: set(studio.state.runs) == {"tl", "dl"} and studio.state.status == "done", 180,
+               what="the TL and DL comparison")
+    labels = {curve.label for curve in studio.compare_view.s_curves.object}
+    assert labels == {"TL", "DL"}
+    sizes = page.get_by_label("Training-set sizes")
+    sizes.fill("100, 200")
+    sizes.press("Enter")
+    wait_until(lambda: studio.compare_view.sizes.value == "100, 200", 10, what="the sizes to reach the server")
+    page.get_by_role("button", name="Compute learning curves").click()
+    wait_until(lambda: len(studio.state.learning) == 4 and studio.state.status == "done", 180,
+               what="learning curves of both protocols")
+    assert {element.label for element in studio.compare_view.learning.object} == {"TL", "DL"}
+    page.get_by_text("Learning curves").first.wait_for(timeout=30_000)
+    shot(page, "04_compare")
+
+    tab(page, "Export")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Model file(s)").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert sorted(n.split("/")[0] for n in names) == ["dl", "tl"]
+        for name in names:
+            model_path = tmp_path / name
+            model_path.parent.mkdir(exist_ok=True)
+            model_path.write_bytes(archive.read(name))
+            model = read_model(model_path)
+            assert model.n_train == studio.state.train_size
+            assert model.atom == studio.state.atom
+    shot(page, "05_export")
+    page.close()
+
+
+def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
+    wait_until = wait
+    url, studios = served
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(2)]
+    (page_a, a), (page_b, b) = (open_studio(context.new_page(), url, studios, wait_until) for context in contexts)
+    page_b.get_by_text("Direct learning (DL)").click()
+    wait_until(lambda: b.state.protocol == "dl", 10, what="session B to choose DL")
+    assert a.state.protocol == "tl"
+    page_a.get_by_role("button", name="Start training").click()
+    page_b.get_by_role("button", name="Start training").click()
+    wait_until(lambda: a.state.status == "running" or "tl" in a.state.runs, 20, what="session A to start")
+    wait_until(lambda: b.state.status == "running" or "dl" in b.state.runs, 20, what="session B to start")
+    wait_until(lambda: "tl" in a.state.runs and "dl" in b.state.runs and a.state.status == b.state.status == "done",
+               180, what="both sessions to finish")
+    assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
+    assert a.train_view.book.protocol == "tl" and b.train_view.book.protocol == "dl"
+    assert any(name.startswith("source ") for name in a.train_view.book.rows)
+    assert set(b.train_view.book.rows) == {"direct"}
+    assert a.worker is not b.worker and a.worker.queue is not b.worker.queue
+    for context in contexts:
+        context.close()
+    wait_until(lambda: not a.worker.busy and not b.worker.busy, 30, what="workers to stop with their tabs")

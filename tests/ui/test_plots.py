@@ -1,0 +1,102 @@
+"""Plots are pure functions of data: check the elements they build, and that the report figures
+render to PNG with matplotlib (no browser)."""
+
+from __future__ import annotations
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import pytest
+
+from fflux_studio.ui import plots
+
+
+def test_trace_curve_plots_ln_l_against_the_chosen_axis():
+    data = pd.DataFrame({"iteration": [1.0, 2.0], "evaluations": [3.0, 7.0], "seconds": [0.1, 0.3],
+                         "log_likelihood": [10.0, 12.0]})
+    for x in plots.X_LABELS:
+        curve = plots.trace_curve(data, x, "relaxation")
+        assert isinstance(curve, hv.Curve)
+        assert curve.kdims[0].name == x and curve.vdims[0].name == "log_likelihood"
+        assert list(curve.dimension_values(0)) == list(data[x])
+
+
+def test_streaming_trace_shows_what_the_buffer_received():
+    buffer = hv.streams.Buffer(plots.empty_trace(), length=100, index=False)
+    dmap = plots.streaming_trace(buffer, "seconds", "source 0", "red")
+    buffer.send(pd.DataFrame({"iteration": [1.0], "evaluations": [2.0], "seconds": [0.5], "log_likelihood": [4.0]}))
+    element = dmap[()]
+    assert list(element.dimension_values("log_likelihood")) == [4.0]
+
+
+def test_seed_markers_star_the_last_selection():
+    rows = [{"iteration": 5.0, "evaluations": 9.0, "seconds": 1.0, "log_likelihood": 3.0, "source": None},
+            {"iteration": 6.0, "evaluations": 9.0, "seconds": 1.1, "log_likelihood": 4.0, "source": None}]
+    overlay = plots.seed_markers(rows)
+    sources, chosen = overlay.values()
+    assert len(sources) == 2 and list(chosen.dimension_values("log_likelihood")) == [4.0]
+
+
+def test_landscape_image_places_values_on_their_grid():
+    grid_i, grid_j = np.linspace(-1, 1, 3), np.linspace(0, 4, 5)
+    values = np.add.outer(grid_i, 10 * grid_j)
+    image = plots.landscape_image({"i": 2, "j": 5, "grid_i": grid_i, "grid_j": grid_j, "values": values}, 2, 5)
+    assert image.kdims[0].label == "ln θ3" and image.kdims[1].label == "ln θ6"
+    for a, ti in enumerate(grid_i):
+        for b, tj in enumerate(grid_j):
+            assert image[ti, tj] == pytest.approx(values[a, b])
+
+
+def test_landscape_image_is_blank_for_another_pair():
+    data = {"i": 0, "j": 1, "grid_i": [0, 1], "grid_j": [0, 1], "values": [[1, 2], [3, 4]]}
+    assert np.isnan(plots.landscape_image(data, 0, 2).dimension_values(2)).all()
+
+
+def test_path_and_seeds_use_the_landscape_axes():
+    path = plots.path_elements(pd.DataFrame({"a": [0.0, 1.0], "b": [2.0, 3.0]}), 0, 1)
+    assert all(el.kdims[0].label == "ln θ1" for el in path)
+    seeds = plots.seed_points([{"a": 0.0, "b": 1.0, "source": 0, "chosen": True},
+                               {"a": 2.0, "b": 1.0, "source": 1, "chosen": False}], 0, 1)
+    assert list(seeds.dimension_values("size")) == [22, 12]
+
+
+def test_s_curves_are_sorted_absolute_errors_on_a_log_axis():
+    overlay = plots.s_curves({"tl": np.array([0.3, -0.1, 0.2]), "dl": np.array([1.0, -2.0])}, "kJ/mol")
+    tl, dl = overlay.values()
+    assert tl.label == "TL" and dl.label == "DL"
+    assert list(tl.dimension_values(0)) == pytest.approx([0.1, 0.2, 0.3])
+    assert list(tl.dimension_values(1)) == pytest.approx([100 / 3, 200 / 3, 100])
+    options = hv.Store.lookup_options("bokeh", tl, "plot").kwargs
+    assert options["logx"] and options["interpolation"] == "steps-post"
+
+
+def test_learning_curves_have_one_curve_per_protocol():
+    rows = [{"protocol": p, "size": n, "rmse": 1.0 / n, "mae": 0.5 / n} for p in ("tl", "dl") for n in (50, 100)]
+    overlay = plots.learning_curves(rows, "kJ/mol")
+    assert {el.label for el in overlay} == {"TL", "DL"}
+    assert len(overlay) == 4
+
+
+def test_phase_times_has_every_phase():
+    bars = plots.phase_times({"tl": {"seeding": 1.0, "relaxation": 2.0, "total": 3.0},
+                              "dl": {"seeding": 0.0, "relaxation": 5.0, "total": 5.0}})
+    assert len(bars) == 6
+
+
+def test_molecule_draws_bonds_and_names_the_alf():
+    elements = ("O", "H", "H")
+    xyz = np.array([[0.0, 0.0, 0.0], [0.96, 0.0, 0.0], [-0.24, 0.93, 0.0]])
+    bonds = np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=bool)
+    overlay = plots.molecule(elements, xyz, bonds, atom=0, alf=(1, 2, 3))
+    segments = next(el for el in overlay if isinstance(el, hv.Segments))
+    labels = next(el for el in overlay if isinstance(el, hv.Labels))
+    assert len(segments) == 2
+    assert "O1 (origin)" in list(labels.dimension_values("text"))
+
+
+def test_report_figures_render_to_png_without_a_browser(tmp_path):
+    overlay = plots.s_curves({"tl": np.array([0.3, 0.1]), "dl": np.array([0.2, 0.4])}, "kJ/mol")
+    path = tmp_path / "s.png"
+    hv.save(overlay, path, backend="matplotlib")
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    assert hv.Store.current_backend == "bokeh"
