@@ -7,7 +7,9 @@ relative, (f_k - f_k+1) / max(|f_k|, |f_k+1|, 1) <= ftol; with ln L of 1e3-1e4 t
 (2.2e-9) means an absolute change of about 1e-5, which is what ``ftol`` defaults to here
 (measured in benchmarks/lbfgs_tolerance.py). ``gtol`` bounds the largest projected gradient
 component; gradients in log theta near an optimum are O(1e-2) at best, so it is kept loose and
-``ftol`` does the stopping.
+``ftol`` does the stopping. With ``transform`` T the search runs in z, log theta = start + T z
+(a preconditioner, see optimize/curvature.py); bounds are then enforced by clipping log theta, with
+a zero gradient along clipped coordinates.
 """
 
 from __future__ import annotations
@@ -26,21 +28,27 @@ START_BOX = (-LN2, 3.0 - LN2)
 
 
 def lbfgs(likelihood, log_theta0, *, bounds=BOUNDS, max_iterations: int = 1000, ftol: float = FTOL,
-          gtol: float = GTOL, callback=None, cancel=None, phase: str = "direct", source=None,
+          gtol: float = GTOL, transform=None, callback=None, cancel=None, phase: str = "direct", source=None,
           started=None) -> OptimizeResult:
     """Maximise ln L from ``log_theta0`` with L-BFGS-B inside ``bounds`` (on every log theta)."""
     reporter = Reporter(likelihood, phase, source, callback, cancel, started)
     d = likelihood.kernel.n_features
-    x0 = np.clip(np.asarray(log_theta0, dtype=float), *bounds)
+    origin = np.clip(np.asarray(log_theta0, dtype=float), *bounds)
+    transform = np.eye(d) if transform is None else np.asarray(transform, dtype=float)
+    preconditioned = not np.array_equal(transform, np.eye(d))
 
-    def objective(log_theta):
+    def objective(z):
+        wanted = origin + transform @ z
+        log_theta = np.clip(wanted, *bounds)
         value, gradient = reporter.try_evaluate(log_theta)
         if value is None:
             worst = -reporter.best_value if np.isfinite(reporter.best_value) else 0.0
             return worst + max(1.0, abs(worst)), np.zeros(d)
-        return -value, -gradient
+        gradient = np.where(log_theta == wanted, gradient, 0.0)
+        return -value, -(transform.T @ gradient)
 
-    result = minimize(objective, x0, jac=True, method="L-BFGS-B", bounds=[bounds] * d,
+    box = None if preconditioned else [(bounds[0] - o, bounds[1] - o) for o in origin]
+    result = minimize(objective, np.zeros(d), jac=True, method="L-BFGS-B", bounds=box,
                       callback=lambda _: reporter.iteration(),
                       options={"maxiter": max_iterations, "ftol": ftol, "gtol": gtol, "maxls": 40})
     return reporter.result(str(result.message))

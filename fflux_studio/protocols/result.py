@@ -25,7 +25,11 @@ class SourceFit:
 
 @dataclass
 class ProtocolResult:
-    """The optimum of a DL or TL run on (x, y); ``seconds`` has keys seeding, relaxation and total."""
+    """The optimum of a DL or TL run on (x, y); ``seconds`` has keys seeding, relaxation and total.
+
+    TL only: ``sources`` are the source models, ``seed_index`` the chosen one, ``stages`` the seed
+    refitted on growing subsets (SourceFit with index n_seeds + k).
+    """
 
     protocol: str
     settings: ProtocolSettings
@@ -37,6 +41,7 @@ class ProtocolResult:
     y: np.ndarray = field(repr=False)
     sources: list = field(default_factory=list)
     seed_index: int | None = None
+    stages: list = field(default_factory=list)
 
     @property
     def theta(self) -> np.ndarray:

@@ -22,6 +22,10 @@ class ProtocolSettings:
     FEREBUS (search box in its p = ln(2 theta)); ``pso_radius`` (in ln theta) is the half-width of
     the swarm drawn around the seed when the relaxation is a PSO. ``seed_max_iterations`` is the
     small budget of each source fit. ``ftol``/``gtol`` are L-BFGS-B's tolerances (see optimize/lbfgs.py).
+    TL: ``stages`` are the fractions of the training set the seed is refitted on before the full
+    set (growth.py; () for none); ``revive_floor`` the least log theta a feature re-enters each
+    stage with (None: off); ``precondition`` makes the L-BFGS-B relaxation use the last subset's
+    curvature (tl.py).
     """
 
     kernel: str = "rbf"
@@ -50,6 +54,9 @@ class ProtocolSettings:
     pso_tolerance: float = 1e-8
     pso_stall_iterations: int = 50
     pso_radius: float = 0.5
+    stages: tuple = (0.25, 0.5)
+    revive_floor: float | None = -8.0
+    precondition: bool = True
 
     def __post_init__(self):
         _choice("kernel", self.kernel, KERNEL_NAMES)
@@ -70,6 +77,8 @@ class ProtocolSettings:
             raise ValueError(f"subset as a fraction must lie in (0, 1), got {self.subset!r}")
         if isinstance(self.subset, int) and self.subset < 1:
             raise ValueError(f"subset as a count must be positive, got {self.subset!r}")
+        if any(not 0.0 < f < 1.0 for f in self.stages):
+            raise ValueError(f"stages must be fractions in (0, 1), got {self.stages!r}")
         if not self.log_theta_min < self.log_theta_max:
             raise ValueError("log_theta_min must be below log_theta_max")
         if not self.pso_search_min < self.pso_search_max:

@@ -1,8 +1,16 @@
 """Transfer learning (TL): source models on random subsets seed the optimiser on the full set.
 
-Seeding fits ``n_seeds`` sources on subsets; selection evaluates each source's theta on the full
-set (or its RMSE on the points outside its subset) and keeps the best; relaxation optimises on the
-full set from that seed. ``seconds["seeding"]`` includes the selection.
+1. Seeding: ``n_seeds`` sources on random subsets (cheap fits that explore basins).
+2. Selection: each source's theta evaluated on the full set (or its RMSE on the points outside its
+   subset); the best is the seed.
+3. Growth: the seed refitted on growing nested subsets (``settings.stages``), see growth.py.
+4. Relaxation on the full set from the last stage. With L-BFGS-B and ``precondition``, the search
+   uses the curvature of the last subset's ln L (curvature transfer, optimize/curvature.py): in
+   log theta the problem is badly conditioned, and L-BFGS-B from any start, a subset optimum
+   included, spends most of its evaluations learning what the subset already knows.
+
+``seconds["seeding"]`` covers 1-3 and the curvature (everything on subsets); "relaxation" the
+full-set search.
 """
 
 from __future__ import annotations
@@ -13,9 +21,13 @@ import numpy as np
 
 from fflux_studio.evaluation import rmse
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood, NotPositiveDefinite
+from fflux_studio.optimize.curvature import hessian, preconditioner
 from fflux_studio.optimize.events import Iteration, check_cancel
+from fflux_studio.optimize.lbfgs import lbfgs
+from fflux_studio.optimize.progress import Reporter
+from fflux_studio.protocols.growth import grow, revive
 from fflux_studio.protocols.result import ProtocolResult, SourceFit
-from fflux_studio.protocols.runners import refine, search
+from fflux_studio.protocols.runners import lbfgs_options, refine, search
 from fflux_studio.protocols.settings import ProtocolSettings
 
 
@@ -28,18 +40,38 @@ def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
     sources = [_fit_source(i, rng.choice(len(y), size, replace=False), x, y, kernel, settings, rng,
                            callback, cancel, started) for i in range(settings.n_seeds)]
     seed = _select(sources, full, x, y, kernel, settings, callback, cancel, started)
-    seeding = time.perf_counter() - started
-    relaxed = refine(full, settings, settings.optimizer, sources[seed].log_theta, rng, phase="relaxation",
-                     callback=callback, cancel=cancel, started=started)
+    stages = grow(sources[seed], x, y, kernel, settings, rng, callback, cancel, started)
+    last = stages[-1] if stages else sources[seed]
+    start = revive(last.log_theta, settings.revive_floor)
+    events = {"phase": "relaxation", "callback": callback, "cancel": cancel, "started": started}
+    if settings.optimizer == "lbfgs" and settings.precondition:
+        transform, evaluations = _transform(last, start, x, y, kernel, settings, cancel)
+        seeding = time.perf_counter() - started
+        relaxed = lbfgs(full, start, transform=transform, **lbfgs_options(settings), **events)
+    else:
+        evaluations = 0
+        seeding = time.perf_counter() - started
+        relaxed = refine(full, settings, settings.optimizer, start, rng, **events)
     if relaxed.log_likelihood >= sources[seed].log_likelihood_full:
         log_theta, value = relaxed.log_theta, relaxed.log_likelihood
     else:
         log_theta, value = sources[seed].log_theta, sources[seed].log_likelihood_full
     total = time.perf_counter() - started
-    evaluations = sum(s.evaluations for s in sources) + len(sources) + relaxed.evaluations
+    evaluations += (sum(s.evaluations for s in sources + stages) + len(sources) + relaxed.evaluations)
     return ProtocolResult("tl", settings, log_theta, value, evaluations,
                           {"seeding": seeding, "relaxation": total - seeding, "total": total}, x, y,
-                          sources, seed)
+                          sources, seed, stages)
+
+
+def _transform(last: SourceFit, start, x, y, kernel, settings, cancel):
+    """Preconditioner from the Hessian of the last subset's -ln L at ``start``, scaled to the full set."""
+    subset = Likelihood(x[last.subset], y[last.subset], kernel, settings.likelihood, settings.nugget)
+    reporter = Reporter(subset, cancel=cancel)
+    try:
+        curvature = hessian(reporter.evaluate, start)
+    except NotPositiveDefinite:
+        return None, reporter.evaluations
+    return preconditioner(curvature, len(y) / len(last.subset)), reporter.evaluations
 
 
 def _fit_source(index, subset, x, y, kernel, settings, rng, callback, cancel, started) -> SourceFit:

@@ -22,6 +22,8 @@ def test_tl_result_holds_sources_seed_and_phase_times(ammonia):
     assert result.log_likelihood >= chosen.log_likelihood_full
     assert set(result.seconds) == {"seeding", "relaxation", "total"}
     assert result.seconds["total"] == pytest.approx(result.seconds["seeding"] + result.seconds["relaxation"])
+    assert [len(s.subset) for s in result.stages] == [50, 100]
+    assert set(chosen.subset) <= set(result.stages[0].subset) <= set(result.stages[1].subset)
     np.testing.assert_allclose(result.theta, np.exp(result.log_theta))
     model = result.model(system="AMMONIA", atom="N1")
     assert isinstance(model, GPRModel) and model.atom == "N1"
@@ -53,9 +55,11 @@ def test_tl_events_cover_every_phase_in_order(ammonia):
     events = []
     run_protocol("tl", x, y, ProtocolSettings(n_seeds=2, subset=0.2), callback=events.append)
     phases = [e.phase for e in events]
-    assert phases.index("selection") > max(i for i, p in enumerate(phases) if p == "seeding")
-    assert min(i for i, p in enumerate(phases) if p == "relaxation") > phases.index("selection")
-    assert {e.source for e in events if e.phase == "seeding"} == {0, 1}
+    sources = [i for i, e in enumerate(events) if e.phase == "seeding" and e.source < 2]
+    stages = [i for i, e in enumerate(events) if e.phase == "seeding" and e.source >= 2]
+    assert max(sources) < phases.index("selection") < min(stages)
+    assert min(i for i, p in enumerate(phases) if p == "relaxation") > max(stages)
+    assert {e.source for e in events if e.phase == "seeding"} == {0, 1, 2, 3}  # two sources, two stages
     for key in {(e.phase, e.source) for e in events}:
         iterations = [e.iteration for e in events if (e.phase, e.source) == key]
         assert iterations == list(range(1, len(iterations) + 1))
