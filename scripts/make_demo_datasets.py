@@ -18,7 +18,7 @@ into a SinglePointCalculator: use ``atoms.calc.results["energy"]`` / ``atoms.get
 
 The defaults reproduce the bundled files:
 
-    OMP_NUM_THREADS=1 python scripts/make_demo_datasets.py            # all four, ~5 min
+    OMP_NUM_THREADS=1 python scripts/make_demo_datasets.py            # all four, ~8 min CPU
     python scripts/make_demo_datasets.py ethanol --frames 200 --out /tmp/demo
     python scripts/make_demo_datasets.py --check                       # sanity report only
 
