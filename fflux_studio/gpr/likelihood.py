@@ -35,7 +35,7 @@ class NotPositiveDefinite(ArithmeticError):
 
 
 def _wrap_count(angle: np.ndarray) -> int:
-    """How many pairs i < j have |a_i - a_j| > pi."""
+    """How many pairs i < j have |a_i - a_j| > pi (each costs a correction)."""
     ordered = np.sort(angle)
     return int((len(ordered) - np.searchsorted(ordered, ordered + np.pi, side="right")).sum())
 
@@ -43,18 +43,19 @@ def _wrap_count(angle: np.ndarray) -> int:
 def _rotate_to_largest_gap(angle: np.ndarray) -> np.ndarray:
     """The angles turned (and put back in [-pi, pi)) so the largest empty arc sits at +-pi.
 
-    Turning every angle by the same amount leaves each wrapped difference unchanged and makes
-    the plain differences wrap as rarely as possible; angles that never wrap are left as they are.
+    Turning every angle by the same amount leaves each wrapped difference unchanged. Angles that
+    fit in half a turn then never wrap (a cluster split by the cut at +-pi is the common case); for
+    wider spreads the turn is kept only when fewer pairs wrap.
     """
-    if _wrap_count(angle) == 0:
+    wrapping = _wrap_count(angle)
+    if wrapping == 0:
         return angle
     ordered = np.sort(angle)
     gaps = np.diff(ordered, append=ordered[0] + 2 * np.pi)
     widest = int(np.argmax(gaps))
-    if widest == len(ordered) - 1:
-        return angle
     middle = ordered[widest] + 0.5 * gaps[widest]
-    return np.mod(angle - middle, 2 * np.pi) - np.pi
+    turned = np.mod(angle - middle, 2 * np.pi) - np.pi
+    return turned if _wrap_count(turned) < wrapping else angle
 
 
 def _wrap_pairs(angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
