@@ -43,10 +43,13 @@ def _wrap_count(angle: np.ndarray) -> int:
 def _rotate_to_largest_gap(angle: np.ndarray) -> np.ndarray:
     """The angles turned (and put back in [-pi, pi)) so the largest empty arc sits at +-pi.
 
-    Turning every angle by the same amount leaves each wrapped difference unchanged. Angles that
+    Turning every angle by the same amount leaves each wrapped difference unchanged; angles given
+    beyond [-pi, pi] are first put back there, so that no difference exceeds a full turn. Angles that
     fit in half a turn then never wrap (a cluster split by the cut at +-pi is the common case); for
     wider spreads the turn is kept only when fewer pairs wrap.
     """
+    if np.abs(angle).max(initial=0.0) > np.pi:
+        angle = np.mod(angle + np.pi, 2 * np.pi) - np.pi
     wrapping = _wrap_count(angle)
     if wrapping == 0:
         return angle

@@ -79,6 +79,15 @@ def test_fast_correlation_is_the_exact_kernel(name):
     np.testing.assert_array_equal(np.diagonal(k), 1.0)
 
 
+def test_angles_given_over_several_turns_wrap_like_the_exact_kernel():
+    x, y = random_data(120, 6, seed=13)
+    x[:, 2::3] += 2 * np.pi * np.random.default_rng(14).integers(-2, 3, size=(120, 2))
+    kernel = Kernel.named("rbf-cyclic", 6)
+    theta = np.full(6, 0.7)
+    k = Likelihood(x, y, kernel).correlation(theta)
+    np.testing.assert_allclose(k, correlation(theta, kernel, x, x), rtol=0, atol=1e-12)
+
+
 def test_correlation_on_real_angles(methanol):
     kernel = Kernel.named("rbf-cyclic", 12)
     k = Likelihood(methanol.x, methanol.y, kernel).correlation(methanol.theta)
