@@ -7,7 +7,7 @@ from fflux_studio.ui.studio import Studio
 pn.extension(notifications=True)
 
 
-def create() -> pn.template.BaseTemplate:
+def create() -> pn.viewable.Viewable:
     """A fresh Studio for one browser session."""
     return Studio().page()
 
@@ -15,4 +15,4 @@ def create() -> pn.template.BaseTemplate:
 if __name__ == "__main__":
     pn.serve({"studio": create}, port=5006, show=False, title="FFLUX Studio")
 elif pn.state.served:
-    create().servable()
+    create().servable(title="FFLUX Studio")

@@ -69,7 +69,7 @@ def train(protocol: str, problem: Problem, settings: ProtocolSettings, emit, can
         message = event.as_dict()
         message.update(kind="iteration", protocol=protocol)
         emit(message)
-        tracker.follow(event.log_theta)
+        tracker.follow(event.log_theta, event.phase)
 
     try:
         result = run_protocol(protocol, problem.x_train, problem.y_train, settings, callback=callback, cancel=cancel)

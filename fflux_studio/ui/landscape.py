@@ -2,8 +2,8 @@
 optimiser's current best, recomputed in its own thread as the best moves.
 
 It must never starve the optimiser on a 2-core machine, so after a grid that took ``c`` seconds it
-rests ``rest * c`` seconds (at most 1/(1 + rest) of a core), checks its stop flag between rows, and
-recomputes only when the best point or the chosen pair has moved. It uses its own Likelihood
+rests ``rest * c`` seconds (at most 1/(1 + rest) of a core), recomputes only when the best point or
+the chosen pair has moved, and stops between grid points when told to. It uses its own Likelihood
 instance: the optimiser's work arrays are not shared.
 """
 
@@ -36,6 +36,8 @@ class LandscapeTracker:
         self.n = grid_points(len(self.y))
         self.pair: tuple[int, int] | None = None
         self._latest = None
+        self._phase = ""
+        self._auto = None
         self._shown = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -44,11 +46,19 @@ class LandscapeTracker:
         self.thread: threading.Thread | None = None
         self.grids = 0
 
-    def follow(self, log_theta) -> None:
+    def follow(self, log_theta, phase: str = "") -> None:
         """Called from the optimiser's callback: cheap, just remembers the newest best point."""
         with self._lock:
             self._latest = np.array(log_theta, dtype=float)
+            self._phase = phase
         self._wake.set()
+
+    def _auto_pair(self, centre, phase) -> tuple[int, int]:
+        """The two most influential features, re-chosen only when the phase changes: every new
+        pair redraws the page's landscape figure, which must not happen on every iteration."""
+        if self._auto is None or self._auto[0] != phase:
+            self._auto = (phase, tuple(int(h) for h in most_influential(centre, self.x)))
+        return self._auto[1]
 
     def choose(self, pair) -> None:
         """The pair of features to slice along, or None for the two most influential at the current
@@ -86,9 +96,10 @@ class LandscapeTracker:
                 self._wake.clear()
             with self._lock:
                 centre = None if self._latest is None else self._latest.copy()
+                phase = "final" if self._closing else self._phase
             pair = None
             if centre is not None:
-                pair = self.pair or tuple(int(h) for h in most_influential(centre, self.x))
+                pair = self.pair or self._auto_pair(centre, phase)
             if pair is None or self._stop.is_set() or not self._moved(centre, pair):
                 if self._closing:
                     break

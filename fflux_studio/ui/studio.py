@@ -29,6 +29,8 @@ from fflux_studio.ui.worker import Worker
 PERIOD_MS = 200
 DEFAULT_DEMO = "ethanol"
 TABS = {"data": 0, "train": 1, "compare": 2, "export": 3}
+TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "
+         "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
 
 @functools.lru_cache(maxsize=8)
@@ -270,7 +272,9 @@ class Studio(Viewer):
                         sizing_mode="stretch_width", align="center")
         return pn.Column(header, self.tabs, sizing_mode="stretch_width")
 
-    def page(self) -> pn.template.BaseTemplate:
-        """The served page: a template around the Studio."""
-        return pn.template.FastListTemplate(title="FFLUX Studio — transfer learning of GPR hyperparameters",
-                                            main=[self], header_background="#1f3b57", accent="#1f77b4")
+    def page(self) -> pn.Column:
+        """The served page: a title bar over the Studio. A plain layout, not a template: a template
+        doubles the server time of every new tab (measured in benchmarks/ui_rates.py)."""
+        title = pn.pane.HTML(TITLE, sizing_mode="stretch_width",
+                             styles={"background": "#1f3b57", "color": "white", "padding": "4px 18px"})
+        return pn.Column(title, self, sizing_mode="stretch_width")

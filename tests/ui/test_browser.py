@@ -108,7 +108,7 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
     url, studios = served
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(2)]
     (page_a, a), (page_b, b) = (open_studio(context.new_page(), url, studios, wait_until) for context in contexts)
-    page_b.get_by_text("Direct learning (DL)").click()
+    page_b.get_by_role("button", name="Direct learning (DL)").click()
     wait_until(lambda: b.state.protocol == "dl", 10, what="session B to choose DL")
     assert a.state.protocol == "tl"
     page_a.get_by_role("button", name="Start training").click()

@@ -66,8 +66,6 @@ class TrainView(Viewer):
         self.settings = pn.Param(state, parameters=list(SETTINGS), show_name=False, width=300,
                                  widgets={"subset": pn.widgets.FloatInput})
         self._reset("tl", 0)
-        self._build_traces()
-        self._build_landscape()
 
     def _reset(self, protocol: str, count: int) -> None:
         """Fresh bookkeeping for a run: one trace per TL source plus the relaxation, or per DL start."""
