@@ -9,7 +9,8 @@ from fflux_studio.protocols.settings import ProtocolSettings
 
 def lbfgs_options(settings: ProtocolSettings, max_iterations: int | None = None) -> dict:
     return {"bounds": (settings.log_theta_min, settings.log_theta_max), "ftol": settings.ftol,
-            "gtol": settings.gtol, "max_iterations": max_iterations or settings.max_iterations}
+            "gtol": settings.gtol, "stall_tolerance": settings.stall_tolerance,
+            "stall_iterations": settings.stall_iterations, "max_iterations": max_iterations or settings.max_iterations}
 
 
 def pso_options(settings: ProtocolSettings, max_iterations: int | None = None) -> dict:

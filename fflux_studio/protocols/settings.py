@@ -21,11 +21,14 @@ class ProtocolSettings:
     raised to at least 3 x n_features points, a count below that is an error. PSO options follow
     FEREBUS (search box in its p = ln(2 theta)); ``pso_radius`` (in ln theta) is the half-width of
     the swarm drawn around the seed when the relaxation is a PSO. ``seed_max_iterations`` is the
-    small budget of each source fit. ``ftol``/``gtol`` are L-BFGS-B's tolerances (see optimize/lbfgs.py).
+    small budget of each source fit. ``ftol``/``gtol`` are L-BFGS-B's tolerances, and it
+    also stops when ln L rose by at most ``stall_tolerance`` (relative) in ``stall_iterations``
+    iterations (see optimize/lbfgs.py; 0 turns that off).
     TL: ``stages`` are the fractions of the training set the seed is refitted on before the full
     set (growth.py; () for none); ``revive_floor`` the least log theta a feature re-enters each
     stage with (None: off); ``precondition`` makes the L-BFGS-B relaxation use the last subset's
-    curvature (tl.py).
+    curvature (tl.py); ``stage_ftol`` is the looser L-BFGS-B ``ftol`` of the growth stages, which
+    only need to bring the seed near the larger set's optimum.
     """
 
     kernel: str = "rbf"
@@ -42,6 +45,8 @@ class ProtocolSettings:
     seed_max_iterations: int = 200
     ftol: float = 2.2e-9
     gtol: float = 1e-3
+    stall_tolerance: float = 1e-7
+    stall_iterations: int = 10
     log_theta_min: float = -20.0
     log_theta_max: float = 7.0
     pso_swarm: int = 50
@@ -57,6 +62,7 @@ class ProtocolSettings:
     stages: tuple = (0.25, 0.5)
     revive_floor: float | None = -8.0
     precondition: bool = True
+    stage_ftol: float = 1e-6
 
     def __post_init__(self):
         _choice("kernel", self.kernel, KERNEL_NAMES)
@@ -67,7 +73,7 @@ class ProtocolSettings:
         if not self.nugget >= 0.0:
             raise ValueError(f"nugget must be >= 0, got {self.nugget!r}")
         for name in ("n_seeds", "n_starts", "max_iterations", "seed_max_iterations", "pso_swarm",
-                     "pso_max_iterations", "pso_stall_iterations"):
+                     "pso_max_iterations", "pso_stall_iterations", "stall_iterations"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -83,8 +89,10 @@ class ProtocolSettings:
             raise ValueError("log_theta_min must be below log_theta_max")
         if not self.pso_search_min < self.pso_search_max:
             raise ValueError("pso_search_min must be below pso_search_max")
-        if not (self.ftol > 0 and self.gtol > 0 and self.pso_tolerance >= 0 and self.pso_radius > 0):
-            raise ValueError("ftol, gtol and pso_radius must be positive, pso_tolerance non-negative")
+        if not (self.ftol > 0 and self.stage_ftol > 0 and self.gtol > 0 and self.pso_radius > 0):
+            raise ValueError("ftol, stage_ftol, gtol and pso_radius must be positive")
+        if not (self.pso_tolerance >= 0 and self.stall_tolerance >= 0):
+            raise ValueError("pso_tolerance and stall_tolerance must not be negative")
 
     def subset_size(self, n_points: int, n_features: int) -> int:
         """Points per source model for a training set of ``n_points`` x ``n_features``."""

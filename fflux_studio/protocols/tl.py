@@ -21,11 +21,9 @@ import numpy as np
 
 from fflux_studio.evaluation import rmse
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood, NotPositiveDefinite
-from fflux_studio.optimize.curvature import hessian, preconditioner
 from fflux_studio.optimize.events import Iteration, check_cancel
 from fflux_studio.optimize.lbfgs import lbfgs
-from fflux_studio.optimize.progress import Reporter
-from fflux_studio.protocols.growth import grow, revive
+from fflux_studio.protocols.growth import grow, revive, transfer_curvature
 from fflux_studio.protocols.result import ProtocolResult, SourceFit
 from fflux_studio.protocols.runners import lbfgs_options, refine, search
 from fflux_studio.protocols.settings import ProtocolSettings
@@ -45,7 +43,7 @@ def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
     start = revive(last.log_theta, settings.revive_floor)
     events = {"phase": "relaxation", "callback": callback, "cancel": cancel, "started": started}
     if settings.optimizer == "lbfgs" and settings.precondition:
-        transform, evaluations = _transform(last, start, x, y, kernel, settings, cancel)
+        transform, evaluations = transfer_curvature(last.subset, start, len(y), x, y, kernel, settings, cancel)
         seeding = time.perf_counter() - started
         relaxed = lbfgs(full, start, transform=transform, **lbfgs_options(settings), **events)
     else:
@@ -61,17 +59,6 @@ def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
     return ProtocolResult("tl", settings, log_theta, value, evaluations,
                           {"seeding": seeding, "relaxation": total - seeding, "total": total}, x, y,
                           sources, seed, stages)
-
-
-def _transform(last: SourceFit, start, x, y, kernel, settings, cancel):
-    """Preconditioner from the Hessian of the last subset's -ln L at ``start``, scaled to the full set."""
-    subset = Likelihood(x[last.subset], y[last.subset], kernel, settings.likelihood, settings.nugget)
-    reporter = Reporter(subset, cancel=cancel)
-    try:
-        curvature = hessian(reporter.evaluate, start)
-    except NotPositiveDefinite:
-        return None, reporter.evaluations
-    return preconditioner(curvature, len(y) / len(last.subset)), reporter.evaluations
 
 
 def _fit_source(index, subset, x, y, kernel, settings, rng, callback, cancel, started) -> SourceFit:
