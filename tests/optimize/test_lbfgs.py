@@ -60,3 +60,11 @@ def test_cancel_stops_promptly(ammonia):
         lbfgs(ammonia, np.zeros(6), callback=callback, cancel=cancel)
     assert len(seen) == 2
     assert ammonia.n_evaluations <= seen[-1].evaluations + 1
+
+
+def test_stall_window_ends_the_crawl_early(water):
+    start = np.zeros(3)
+    patient = lbfgs(water, start, stall_tolerance=0.0)
+    hasty = lbfgs(water, start, stall_tolerance=1e-3, stall_iterations=2)
+    assert hasty.evaluations < patient.evaluations
+    assert hasty.log_likelihood <= patient.log_likelihood

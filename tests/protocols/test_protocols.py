@@ -93,6 +93,8 @@ def test_rmse_selection_picks_the_source_best_outside_its_subset(ammonia):
     ({"subset": 1.5}, "subset"),
     ({"n_seeds": 0}, "n_seeds"),
     ({"nugget": -1.0}, "nugget"),
+    ({"stages": (0.5, 1.0)}, "stages"),
+    ({"stall_tolerance": -1.0}, "stall_tolerance"),
 ])
 def test_invalid_settings_are_refused(options, message):
     with pytest.raises(ValueError, match=message):
@@ -109,6 +111,13 @@ def test_subset_smaller_than_three_points_per_feature_is_refused(ammonia):
 
 def test_fraction_subset_is_raised_to_three_points_per_feature():
     assert ProtocolSettings(subset=0.01).subset_size(1000, 30) == 90
+
+
+def test_naive_tl_without_growth_or_curvature_still_runs(ammonia):
+    x, y = ammonia
+    settings = ProtocolSettings(subset=0.2, stages=(), revive_floor=None, precondition=False)
+    result = run_protocol("tl", x, y, settings)
+    assert result.stages == [] and np.isfinite(result.log_likelihood)
 
 
 def test_cancel_during_seeding_stops_the_protocol(ammonia):
