@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
+import traceback
 
 import panel as pn
 from panel.viewable import Viewer
@@ -191,37 +192,51 @@ class Studio(Viewer):
     # --- messages back from the worker ---------------------------------------------------------
 
     def drain(self) -> int:
-        """Move queued messages onto the page in one batch; returns how many there were."""
+        """Move queued messages onto the page in one batch; returns how many there were.
+
+        A bug in showing one message must not leave the page stuck (Start disabled for ever), so
+        failures are reported and the remaining messages, ``finished`` above all, still apply.
+        """
         messages = self.worker.drain()
         if not messages:
             return 0
         with pn.io.hold():
-            if self.train_view.ingest(messages):
-                self.update_times.append(time.perf_counter())
-            self._apply(messages)
+            self._guarded(self._ingest, messages)
+            for message in messages:
+                self._guarded(self._apply, message)
+            if self.estimate is not None and self.state.status == "running":
+                self.state.param.update(progress=self.estimate.fraction(), elapsed=self.estimate.elapsed,
+                                        remaining=self.estimate.remaining())
         return len(messages)
 
-    def _apply(self, messages: list[dict]) -> None:
-        for message in messages:
-            kind = message["kind"]
-            if kind == "dataset":
-                self.state.use(message["dataset"], message["source"])
-                self.notify("success", f"Loaded {message['source']}: {message['dataset'].n_frames} frames")
-            elif kind == "start":
-                settings = self._pending_settings[message["protocol"]]
-                self.estimate = ProgressEstimate.for_settings(message["protocol"], settings, message["n_train"],
-                                                              message["n_features"])
-            elif kind == "iteration" and self.estimate is not None:
-                self.estimate.update(message)
-            elif kind == "run":
-                self.state.runs = {**self.state.runs, message["protocol"]: message["run"]}
-            elif kind == "learning":
-                self.state.learning = self.state.learning + [message["row"]]
-            elif kind == "finished":
-                self._finished(message)
-        if self.estimate is not None and self.state.status == "running":
-            self.state.param.update(progress=self.estimate.fraction(), elapsed=self.estimate.elapsed,
-                                    remaining=self.estimate.remaining())
+    def _guarded(self, function, argument) -> None:
+        try:
+            function(argument)
+        except Exception as err:  # shown as a notification, never as a traceback on the page
+            traceback.print_exc()
+            self.notify("error", f"Internal error while updating the page: {type(err).__name__}: {err}")
+
+    def _ingest(self, messages: list[dict]) -> None:
+        if self.train_view.ingest(messages):
+            self.update_times.append(time.perf_counter())
+
+    def _apply(self, message: dict) -> None:
+        kind = message["kind"]
+        if kind == "dataset":
+            self.state.use(message["dataset"], message["source"])
+            self.notify("success", f"Loaded {message['source']}: {message['dataset'].n_frames} frames")
+        elif kind == "start":
+            settings = self._pending_settings[message["protocol"]]
+            self.estimate = ProgressEstimate.for_settings(message["protocol"], settings, message["n_train"],
+                                                          message["n_features"])
+        elif kind == "iteration" and self.estimate is not None:
+            self.estimate.update(message)
+        elif kind == "run":
+            self.state.runs = {**self.state.runs, message["protocol"]: message["run"]}
+        elif kind == "learning":
+            self.state.learning = self.state.learning + [message["row"]]
+        elif kind == "finished":
+            self._finished(message)
 
     def _finished(self, message: dict) -> None:
         status = message["status"]

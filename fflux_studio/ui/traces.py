@@ -29,6 +29,8 @@ class TraceBook:
         self.log_thetas: dict[str, list[np.ndarray]] = defaultdict(list)
         self.selection: list[dict] = []
         self.seed_theta = None
+        self.final_sources: dict[int, np.ndarray] = {}
+        self.seed_index: int | None = None
         self._evaluations: dict[tuple, int] = {}
         self.steps = 0
 
@@ -45,12 +47,22 @@ class TraceBook:
             self.selection.append({**row, "source": event["source"]})
             self.seed_theta = np.asarray(event["log_theta"])
         else:
+            if name == "relaxation" and not self.log_thetas[name] and self.seed_theta is not None:
+                self.log_thetas[name].append(self.seed_theta)  # the path starts at the seed
             self.log_thetas[name].append(np.asarray(event["log_theta"]))
         self.rows[name].append(row)
         return name, row
 
+    def finish(self, result) -> None:
+        """The exact source optima and seed from the protocol's result (events show the best point
+        at each iteration, which can trail the optimiser's final answer)."""
+        self.final_sources = {s.index: np.asarray(s.log_theta) for s in result.sources}
+        self.seed_index = result.seed_index
+
     def sources(self) -> dict[int, np.ndarray]:
-        """Where each TL source model ended (its last seeding point)."""
+        """Where each TL source model ended (its last seeding point, or its final optimum)."""
+        if self.final_sources:
+            return dict(self.final_sources)
         ends = {}
         for name, thetas in self.log_thetas.items():
             if name.startswith("source "):
@@ -59,6 +71,8 @@ class TraceBook:
 
     def chosen(self) -> int | None:
         """The source whose theta the selection kept (the last selection event's best)."""
+        if self.seed_index is not None:
+            return self.seed_index
         if self.seed_theta is None:
             return None
         for index, theta in self.sources().items():

@@ -26,6 +26,13 @@ def open_studio(page, url, studios, wait_until):
     return page, studio
 
 
+def settle(page):
+    """Wait until BokehJS has applied every change the server sent (before a screenshot)."""
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length && Bokeh.documents.every(d => d.is_idle)",
+                           timeout=30_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def tab(page, name):
     page.locator(".bk-tab", has_text=name).click()
 
@@ -40,6 +47,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios,
                                 wait_until)
     page.get_by_text("GFN2-xTB", exact=False).first.wait_for(timeout=30_000)
+    settle(page)
     shot(page, "01_data")
 
     tab(page, "Train")
@@ -53,6 +61,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     wait_until(lambda: studio.train_view.landscape, 90, what="the landscape")
     assert studio.train_view.landscape_pane.object is not None
     assert studio.state.status == "running"
+    settle(page)
     shot(page, "02_train_live")
 
     page.get_by_role("button", name="Cancel").click()
@@ -65,6 +74,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     page.get_by_role("button", name="Start training").click()
     wait_until(lambda: "tl" in studio.state.runs and studio.state.status == "done", 120, what="a second, finished run")
     page.get_by_text("TL finished").wait_for(timeout=30_000)
+    settle(page)
     shot(page, "03_train_done")
 
     tab(page, "Compare")
@@ -82,6 +92,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
                what="learning curves of both protocols")
     assert {element.label for element in studio.compare_view.learning.object} == {"TL", "DL"}
     page.get_by_text("Learning curves").first.wait_for(timeout=30_000)
+    settle(page)
     shot(page, "04_compare")
 
     tab(page, "Export")
@@ -99,6 +110,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
             model = read_model(model_path)
             assert model.n_train == studio.state.train_size
             assert model.atom == studio.state.atom
+    settle(page)
     shot(page, "05_export")
     page.close()
 

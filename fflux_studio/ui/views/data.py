@@ -58,6 +58,19 @@ def summary_markdown(dataset, source: str) -> str:
     return "\n".join(lines)
 
 
+def alf_markdown(dataset, features) -> str:
+    """The atom's local frame in words: which atoms are its origin, x-axis and xy-plane."""
+    if not features.alf:
+        return f"**{features.name}**: this format carries no ALF"
+    elements = dataset.elements
+
+    def name(index):
+        return f"{elements[index - 1]}{index}" if elements and index <= len(elements) else f"atom {index}"
+
+    origin, x_axis, xy_plane = (name(i) for i in features.alf)
+    return f"**ALF of {features.name}**: origin {origin}, x-axis {x_axis}, xy-plane {xy_plane}"
+
+
 class DataView(Viewer):
     """Widgets that fill the session state's dataset, atom, property and split."""
 
@@ -74,7 +87,7 @@ class DataView(Viewer):
         self.upload.param.watch(self._uploaded, "filename")
         self.summary = pn.pane.Markdown("Loading …", sizing_mode="stretch_width")
         self.alf = pn.pane.Markdown("", sizing_mode="stretch_width")
-        self.geometry = pn.pane.HoloViews(None, sizing_mode="stretch_width", min_height=320)
+        self.geometry = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=320)
         self.choices = pn.Param(state, parameters=["atom", "prop", "train_size", "test_size", "split_seed"],
                                 show_name=False, width=300,
                                 widgets={"train_size": pn.widgets.IntInput, "test_size": pn.widgets.IntInput,
@@ -97,13 +110,11 @@ class DataView(Viewer):
         self.summary.object = summary_markdown(dataset, self.state.source)
         features = dataset.atom(self.state.atom)
         names = dataset.atom_names
-        alf = features.alf
-        self.alf.object = (f"**ALF of {features.name}**: origin {names[alf[0] - 1]}, x-axis {names[alf[1] - 1]}, "
-                           f"xy-plane {names[alf[2] - 1]}" if alf else f"**{features.name}**: no ALF in this format")
+        self.alf.object = alf_markdown(dataset, features)
         if dataset.geometries is not None and dataset.elements is not None:
             geometry = dataset.geometries[0]
             self.geometry.object = plots.molecule(dataset.elements, geometry, bonded(dataset.elements, geometry),
-                                                  names.index(features.name), alf)
+                                                  names.index(features.name), features.alf)
             self.geometry.visible = True
         else:
             self.geometry.visible = False

@@ -48,6 +48,7 @@ class TrainView(Viewer):
         self.landscape_pipe = hv.streams.Pipe(data={})
         self.seeds_pipe = hv.streams.Pipe(data=[])
         self.path_buffer = _buffer(columns=("a", "b"))
+        self.path_sent = 0
         self.landscape = {}
         self.pair = (0, 1)
         self.updates = 0
@@ -59,9 +60,9 @@ class TrainView(Viewer):
         self.feature_b = pn.widgets.Select(name="Landscape y", options=[AUTO], value=AUTO, width=150)
         for widget in (self.feature_a, self.feature_b):
             widget.param.watch(self._pair_chosen, "value")
-        self.seeding_pane = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=300, visible=False)
-        self.full_pane = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=300)
-        self.landscape_pane = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=380)
+        self.seeding_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=300, visible=False)
+        self.full_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=300)
+        self.landscape_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=380)
         self.summary = pn.pane.Markdown("No run yet: press **Start training**.", sizing_mode="stretch_width")
         self.settings = pn.Param(state, parameters=list(SETTINGS), show_name=False, width=300,
                                  widgets={"subset": pn.widgets.FloatInput})
@@ -103,6 +104,7 @@ class TrainView(Viewer):
         i, j = self.pair
         path = self.book.full_set_path(i, j)
         self.path_buffer = _buffer(pd.DataFrame(path), columns=("a", "b"))
+        self.path_sent = len(path["a"])
         self.landscape_pipe = hv.streams.Pipe(data=self.landscape)
         self.seeds_pipe = hv.streams.Pipe(data=self.book.seed_rows(i, j))
         image = hv.DynamicMap(lambda data: plots.landscape_image(data, i, j), streams=[self.landscape_pipe])
@@ -128,12 +130,11 @@ class TrainView(Viewer):
     def ingest(self, messages: list[dict]) -> bool:
         """Apply a batch of worker messages; True when anything on the page changed."""
         rows: dict[str, list[dict]] = {}
-        path: list[dict] = []
         rebuild_traces = rebuild_landscape = changed = False
         for message in messages:
             kind = message["kind"]
             if kind == "start":
-                rows, path = {}, []
+                rows = {}
                 settings = message["settings"]
                 count = settings["n_seeds"] if message["protocol"] == "tl" else (
                     settings["n_starts"] if settings["optimizer"] == "lbfgs" else 1)
@@ -147,8 +148,6 @@ class TrainView(Viewer):
                 name, row = self.book.add(message)
                 if name in self.buffers:
                     rows.setdefault(name, []).append(row)
-                    if not name.startswith("source "):
-                        path.append({"a": message["log_theta"][self.pair[0]], "b": message["log_theta"][self.pair[1]]})
                 elif name == "selection" and not rebuild_traces:
                     self.selection_pipe.send(list(self.book.selection))
                 if name == "selection" and not rebuild_landscape:
@@ -161,6 +160,7 @@ class TrainView(Viewer):
                 elif not rebuild_landscape:
                     self.landscape_pipe.send(message)
             elif kind == "run":
+                self.book.finish(message["run"].result)
                 self.summary.object = summary_markdown(message["run"])
                 if not rebuild_landscape:
                     self.seeds_pipe.send(self.book.seed_rows(*self.pair))
@@ -173,11 +173,18 @@ class TrainView(Viewer):
             self._send(rows)
         if rebuild_landscape:
             self._build_landscape()
-        elif path:
-            self.path_buffer.send(pd.DataFrame(path, columns=["a", "b"]))
+        else:
+            self._send_path()
         if changed:
             self.updates += 1
         return changed
+
+    def _send_path(self) -> None:
+        """Stream the full-set path points the page has not seen yet."""
+        path = self.book.full_set_path(*self.pair)
+        if len(path["a"]) > self.path_sent:
+            self.path_buffer.send(pd.DataFrame({k: v[self.path_sent:] for k, v in path.items()}))
+            self.path_sent = len(path["a"])
 
     def _send(self, rows) -> None:
         for name, batch in rows.items():

@@ -1,0 +1,135 @@
+"""Session state, trace bookkeeping, the progress estimate, and a whole Studio session driven
+without a browser: errors become messages and keep what was loaded and trained before."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from fflux_studio.dataset import AtomFeatures, Dataset
+from fflux_studio.ui.progress import ProgressEstimate
+from fflux_studio.ui.state import StudioState
+from fflux_studio.ui.studio import Studio
+from fflux_studio.ui.traces import TraceBook
+
+
+def toy_dataset(n=150, d=3, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 2, size=(n, d))
+    y = np.sin(x[:, 0]) + 0.5 * np.cos(2 * x[:, 1]) + 0.1 * x[:, 2]
+    return Dataset("toy", {"A1": AtomFeatures("A1", x, alf=(1, 2, 3))}, {"A1": {"iqa": y, "q00": 0.1 * y}},
+                   units={"iqa": "Ha", "q00": "e"})
+
+
+def event(phase, source, iteration, value, evaluations, seconds=0.0, theta=(0.0, 0.0, 0.0)):
+    return {"phase": phase, "source": source, "iteration": iteration, "log_likelihood": value,
+            "log_theta": list(theta), "seconds": seconds, "evaluations": evaluations}
+
+
+def settle(studio, timeout=120.0):
+    """Drain the session's queue (as its periodic callback would) until its worker is idle."""
+    deadline = time.monotonic() + timeout
+    while studio.worker.busy or not studio.worker.queue.empty():
+        assert time.monotonic() < deadline, "the session's job did not finish"
+        studio.drain()
+        time.sleep(0.02)
+    studio.drain()
+
+
+def test_state_picks_an_atom_property_and_a_quick_split():
+    state = StudioState()
+    state.use(toy_dataset(), "toy")
+    assert (state.atom, state.prop, state.unit) == ("A1", "iqa", "Ha")
+    train, test = state.split()
+    assert len(train) + len(test) <= 150 and not set(train) & set(test)
+    assert state.settings().subset == 0.1
+    state.subset = 40
+    assert state.settings().subset == 40
+
+
+def test_tracebook_counts_across_the_protocol_and_finds_the_seed():
+    book = TraceBook("tl")
+    book.add(event("seeding", 0, 1, 5.0, 3, theta=(1, 1, 1)))
+    book.add(event("seeding", 0, 2, 6.0, 6, theta=(1, 2, 1)))
+    book.add(event("seeding", 1, 1, 7.0, 4, theta=(0, 0, 3)))
+    name, row = book.add(event("selection", None, 1, 50.0, 1, theta=(1, 2, 1)))
+    assert name == "selection" and row["evaluations"] == 10
+    name, row = book.add(event("relaxation", None, 1, 60.0, 5, theta=(2, 2, 2)))
+    assert name == "relaxation" and row["iteration"] == 5 and row["evaluations"] == 15
+    assert book.chosen() == 0
+    path = book.full_set_path(0, 2)
+    assert list(path["a"]) == [1, 2] and list(path["b"]) == [1, 2]  # starts at the seed
+    assert [r["chosen"] for r in book.seed_rows(0, 1)] == [True, False]
+
+
+def test_progress_estimate_moves_forward_and_ends_near_zero():
+    estimate = ProgressEstimate("tl", runs=3, seed_budget=100, main_budget=100, n_train=100, subset=20)
+    estimate.update(event("seeding", 0, 1, 0, 1, seconds=0.1))
+    estimate.update(event("seeding", 0, 10, 0, 1, seconds=1.0))
+    first = estimate.fraction()
+    estimate.update(event("seeding", 1, 10, 0, 1, seconds=2.0))
+    estimate.update(event("relaxation", None, 10, 0, 1, seconds=5.0))
+    assert 0 < first < estimate.fraction() <= 1
+    assert estimate.remaining() >= 0
+
+
+def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path):
+    studio = Studio(demo=None)
+    studio.state.use(toy_dataset(), "toy")
+    studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
+    assert studio.start("tl")
+    settle(studio)
+    assert studio.state.status == "done" and set(studio.state.runs) == {"tl"}
+    assert studio.update_times and studio.train_view.book.rows["relaxation"]
+    run = studio.state.runs["tl"]
+
+    bad = tmp_path / "broken.xyz"
+    bad.write_text("this is not\nan xyz file\n")
+    studio.load(path=bad)
+    settle(studio)
+    assert studio.state.status == "failed" and "broken.xyz" in studio.state.message
+    assert studio.state.source == "toy" and studio.state.runs["tl"] is run
+
+    studio.state.subset = 200
+    assert not studio.start("tl")
+    assert "Cannot start" in studio.state.message and studio.state.runs["tl"] is run
+
+
+def test_cancelling_keeps_the_previous_run():
+    studio = Studio(demo=None)
+    studio.state.use(toy_dataset(), "toy")
+    studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
+    studio.start("dl")
+    settle(studio)
+    run = studio.state.runs["dl"]
+    studio.state.param.update(seed_optimizer="pso", pso_max_iterations=100_000, seed_max_iterations=100_000)
+    studio.start("tl")
+    deadline = time.monotonic() + 60
+    while not studio.train_view.book.rows:
+        assert time.monotonic() < deadline
+        studio.drain()
+        time.sleep(0.02)
+    studio.cancel()
+    settle(studio)
+    assert studio.state.status == "cancelled" and studio.state.runs == {"dl": run}
+
+
+def test_two_sessions_do_not_share_state_or_workers():
+    a, b = Studio(demo=None), Studio(demo=None)
+    for studio, protocol in ((a, "tl"), (b, "dl")):
+        studio.state.use(toy_dataset(), "toy")
+        studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
+        studio.start(protocol)
+    settle(a)
+    settle(b)
+    assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
+    assert a.train_view.book.protocol == "tl" and b.train_view.book.protocol == "dl"
+
+
+@pytest.mark.parametrize("text, sizes", [("50, 100", [50, 100]), ("0.5; 80", [0.5, 80])])
+def test_learning_curve_sizes_parse(text, sizes):
+    from fflux_studio.ui.views.compare import parse_sizes
+
+    assert parse_sizes(text) == sizes
