@@ -57,6 +57,7 @@ class Studio(Viewer):
         self.update_times: list[float] = []
         self._callback = None
         self._pending_settings = {}
+        self._learning_points = 1
         self.data_view = DataView(self.state, self.load)
         self.train_view = TrainView(self.state, self.choose_pair)
         self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
@@ -170,6 +171,7 @@ class Studio(Viewer):
             return False
         problem, settings = prepared
         self.state.learning = []
+        self._learning_points = 2 * len(sizes)
         return self._launch("learning curve", functools.partial(jobs.learning, problem, settings, sizes))
 
     def choose_pair(self, pair) -> None:
@@ -235,6 +237,7 @@ class Studio(Viewer):
             self.state.runs = {**self.state.runs, message["protocol"]: message["run"]}
         elif kind == "learning":
             self.state.learning = self.state.learning + [message["row"]]
+            self.state.progress = min(1.0, len(self.state.learning) / self._learning_points)
         elif kind == "finished":
             self._finished(message)
 

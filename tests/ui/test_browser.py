@@ -6,9 +6,9 @@ Budgets are small so the whole file runs in a couple of minutes on a busy 2-core
 
 from __future__ import annotations
 
-import io
 import zipfile
 
+import numpy as np
 import pytest
 
 from fflux_studio.io.model_file import read_model
@@ -137,3 +137,44 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
     for context in contexts:
         context.close()
     wait_until(lambda: not a.worker.busy and not b.worker.busy, 30, what="workers to stop with their tabs")
+
+
+def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_path, wait, shot):
+    url, studios = served
+    page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1200}), url, studios, wait)
+    bad = tmp_path / "broken.xyz"
+    bad.write_text("not an xyz file\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    wait(lambda: studio.state.status == "failed", 60, what="the bad upload to fail")
+    page.get_by_text("broken.xyz", exact=False).first.wait_for(timeout=30_000)
+    assert studio.state.source == "bundled demo 'ethanol'" and studio.state.dataset.n_frames == 1500
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 2, size=(60, 3))
+    rows = "\n".join(",".join(str(v) for v in (*features, np.sin(features[0]))) for features in x)
+    good = tmp_path / "TOY_C1_TRAINING_SET.csv"
+    good.write_text("f1,f2,f3,iqa\n" + rows + "\n")
+    page.locator("input[type=file]").set_input_files(str(good))
+    wait(lambda: studio.state.source == "upload: TOY_C1_TRAINING_SET.csv", 60, what="the uploaded CSV to load")
+    assert studio.state.dataset.n_frames == 60 and studio.state.atom == "C1"
+    page.get_by_text("60", exact=False).first.wait_for(timeout=30_000)
+    settle(page)
+    shot(page, "06_upload")
+    page.close()
+
+
+def test_closing_a_tab_stops_its_training(served, browser, wait):
+    url, studios = served
+    context = browser.new_context()
+    page, studio = open_studio(context.new_page(), url, studios, wait)
+    tab(page, "Train")
+    page.get_by_label("Seeding optimiser").select_option(label="PSO")
+    page.get_by_label("PSO budget (iterations)").fill("100000")
+    page.get_by_label("PSO budget (iterations)").press("Enter")
+    wait(lambda: studio.state.seed_optimizer == "pso" and studio.state.pso_max_iterations == 100_000, 10,
+         what="a long PSO run to be set up")
+    page.get_by_role("button", name="Start training").click()
+    wait(lambda: studio.worker.busy and rows(studio), 60, what="the run to produce points")
+    context.close()
+    wait(lambda: not studio.worker.busy, 120, what="the closed tab's worker to stop")
+    assert studio.state.runs == {}
