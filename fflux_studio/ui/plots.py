@@ -178,6 +178,6 @@ def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) ->
         text_font_size="10pt", text_color="#7a3d00")
     pad = 0.8
     return (overlay * labels).opts(hv.opts.Overlay(
-        width=560, height=420, data_aspect=1, xaxis=None, yaxis=None, show_legend=False,
+        frame_width=480, data_aspect=1, xaxis=None, yaxis=None, show_legend=False,
         xlim=(flat[:, 0].min() - pad, flat[:, 0].max() + pad), ylim=(flat[:, 1].min() - pad, flat[:, 1].max() + pad),
-        title="Geometry of frame 1 (modelled atom highlighted, ALF atoms labelled)"))
+        title="Frame 1: modelled atom ringed, ALF labelled"))

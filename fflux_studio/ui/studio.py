@@ -58,6 +58,7 @@ class Studio(Viewer):
         self._callback = None
         self._pending_settings = {}
         self._learning_points = 1
+        self.internal_errors = 0
         self.data_view = DataView(self.state, self.load)
         self.train_view = TrainView(self.state, self.choose_pair)
         self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
@@ -216,6 +217,7 @@ class Studio(Viewer):
             function(argument)
         except Exception as err:  # shown as a notification, never as a traceback on the page
             traceback.print_exc()
+            self.internal_errors += 1
             self.notify("error", f"Internal error while updating the page: {type(err).__name__}: {err}")
 
     def _ingest(self, messages: list[dict]) -> None:

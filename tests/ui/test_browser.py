@@ -112,6 +112,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
             assert model.atom == studio.state.atom
     settle(page)
     shot(page, "05_export")
+    assert studio.internal_errors == 0
     page.close()
 
 
@@ -134,6 +135,7 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
     assert any(name.startswith("source ") for name in a.train_view.book.rows)
     assert set(b.train_view.book.rows) == {"direct"}
     assert a.worker is not b.worker and a.worker.queue is not b.worker.queue
+    assert a.internal_errors == b.internal_errors == 0
     for context in contexts:
         context.close()
     wait_until(lambda: not a.worker.busy and not b.worker.busy, 30, what="workers to stop with their tabs")

@@ -126,6 +126,7 @@ def test_two_sessions_do_not_share_state_or_workers():
     settle(b)
     assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
     assert a.train_view.book.protocol == "tl" and b.train_view.book.protocol == "dl"
+    assert a.internal_errors == b.internal_errors == 0
 
 
 @pytest.mark.parametrize("text, sizes", [("50, 100", [50, 100]), ("0.5; 80", [0.5, 80])])

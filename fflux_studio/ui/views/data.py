@@ -87,7 +87,7 @@ class DataView(Viewer):
         self.upload.param.watch(self._uploaded, "filename")
         self.summary = pn.pane.Markdown("Loading …", sizing_mode="stretch_width")
         self.alf = pn.pane.Markdown("", sizing_mode="stretch_width")
-        self.geometry = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=320)
+        self.geometry = pn.pane.HoloViews(None, linked_axes=False)
         self.choices = pn.Param(state, parameters=["atom", "prop", "train_size", "test_size", "split_seed"],
                                 show_name=False, width=300,
                                 widgets={"train_size": pn.widgets.IntInput, "test_size": pn.widgets.IntInput,

@@ -94,11 +94,13 @@ class TrainView(Viewer):
             self.selection_pipe = hv.streams.Pipe(data=list(self.book.selection))
             full.append(hv.DynamicMap(lambda data: plots.seed_markers(data, x), streams=[self.selection_pipe]))
         self.seeding_pane.object = _overlay(seeding).opts(
-            title="Seeding: ln L of each source model on its own subset") if seeding else None
+            hv.opts.Curve(title="Seeding: ln L of each source model on its own subset"),
+            hv.opts.Overlay(title="Seeding: ln L of each source model on its own subset")) if seeding else None
         self.seeding_pane.visible = bool(seeding)
         self.full_pane.object = _overlay(full).opts(
-            title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set",
-            legend_position="bottom_right")
+            hv.opts.Curve(title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set"),
+            hv.opts.Overlay(title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set",
+                            legend_position="bottom_right"))
 
     def _build_landscape(self) -> None:
         i, j = self.pair
