@@ -2,16 +2,17 @@
 
 One evaluation costs one Cholesky factorisation, one inverse from it (LAPACK ``potrf``/``potri``
 in place on preallocated arrays), one N x N x (d+2) product for the exponent and one N x N by
-N x (d+1) symmetric product for the gradient; no N x N x d array is built. Together the two
-factorisations cost about 3 Choleskys, which bounds the ratio to a bare Cholesky from below.
+N x (d+1) symmetric product for the gradient; no N x N x d array is built. The inverse alone
+costs about 2 Choleskys (twice the flops), so one evaluation costs at least 3 Choleskys.
 
 With R = K + nugget * I, alpha = R^-1 (y - mu) and G = (R^-1 - alpha alpha^T / s) o K (s = sigma^2
 for the concentrated form, 1 for the marginal one), d lnL / d log theta_h = (theta_h / 2) sum_ij
 G_ij D_h,ij. For squared differences sum_ij G_ij (x_i - x_j)^2 = 2 g.x^2 - 2 x.(G x) with g = G 1,
 and for periodic ones 4 sin^2(d/2) = 2 - 2 cos cos - 2 sin sin, so both come from G times a
 matrix of columns. A cyclic feature is a squared difference minus 4 pi (|d| - pi) on the pairs
-whose difference wraps (|d| > pi); those pairs are listed once per data set, after rotating the
-angles so that as few pairs as possible wrap (none when the data span less than half a turn).
+whose difference wraps (|d| > pi); those pairs are listed once per data set, after turning the
+angles so that fewer pairs wrap (none when the data span less than half a turn, as real angle
+features mostly do), so a cyclic feature usually costs no more than an rbf one.
 
 Only the upper triangle (row <= column) of the work arrays is kept exact on the hot path: LAPACK
 and BLAS read that triangle alone, so nothing is mirrored.
