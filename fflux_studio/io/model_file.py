@@ -169,7 +169,8 @@ def read_model(path) -> GPRModel:
     y = _data_block(lines, "[training_data.y]", n_train, 1)[:, 0]
     weights = _data_block(lines, "[weights]", n_train, 1)[:, 0]
     likelihood_value = float(meta["likelihood"]) if "likelihood" in meta else None
-    nugget = float(meta["nugget"]) if "nugget" in meta else DEFAULT_NUGGET
+    # gpytorch models written by ICHOR say "noise": the diagonal term their weights were solved with.
+    nugget = float(meta.get("nugget", meta.get("noise", DEFAULT_NUGGET)))
     likelihood_kind = notes.pop("likelihood_kind", "concentrated")
     return GPRModel(x=x, y=y, theta=theta, kernel=kernel, mean=mean, weights=weights,
                     nugget=nugget, log_likelihood=likelihood_value, system=system, atom=atom,

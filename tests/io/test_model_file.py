@@ -146,3 +146,10 @@ def test_malformed_file_names_the_problem(tmp_path, old, new, message):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="cannot read model file"):
         read_model(tmp_path / "nothing.model")
+
+
+def test_gpytorch_noise_is_the_nugget_its_weights_used(shared_data):
+    model = read_model(shared_data / "ichor-examples/water_o1_reference/models/WATER_MONOMER_iqa_O1.model")
+    assert model.nugget == 2.2797812188702698e-08
+    refit = GPRModel.fit(model.x, model.y, model.theta, model.kernel, "marginal", model.nugget)
+    assert np.abs(refit.weights - model.weights).max() / np.abs(model.weights).max() < 1e-5
