@@ -6,7 +6,7 @@ ln L and time are reported). Wall times on a shared machine are noisy, so the fi
 are the ratios measured in the same run. BLAS runs one thread per process by default: on this
 2-core machine shared with other jobs, threaded BLAS made an evaluation up to 100x slower.
 
-    python benchmarks/protocols.py                              # methanol, nma, glycine; glycine PSO skipped
+    python benchmarks/protocols.py            # methanol, nma, glycine; glycine's PSO and sklearn skipped
     python benchmarks/protocols.py --systems methanol --skip sklearn
     python benchmarks/protocols.py --systems glycine --pso-max-iterations 100   # capped PSO (says so)
 """
@@ -124,6 +124,8 @@ def main(argv=None) -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=["tl", "dl_pso", "dl_lbfgs", "sklearn"])
     parser.add_argument("--pso-systems", nargs="*", default=["methanol", "nma"],
                         help="systems on which DL-PSO runs (glycine's takes hours: add it explicitly)")
+    parser.add_argument("--sklearn-systems", nargs="*", default=["methanol", "nma"],
+                        help="systems on which scikit-learn runs (glycine's (n, n, d) gradient takes GBs: add it explicitly)")
     parser.add_argument("--pso-max-iterations", type=int, default=None, help="cap DL-PSO (reported as capped)")
     parser.add_argument("--lbfgs-starts", type=int, default=3)
     parser.add_argument("--sklearn-restarts", type=int, default=2)
@@ -149,7 +151,7 @@ def main(argv=None) -> None:
                                                 pso_max_iterations=cap or 10000)
                 rows["dl_pso"] = run("dl", train, test, pso_settings)
                 rows["dl_pso"]["capped_at"] = cap
-            if "sklearn" not in args.skip:
+            if "sklearn" not in args.skip and system in args.sklearn_systems:
                 try:
                     rows["sklearn"] = sklearn_fit(train, test, settings, args.sklearn_restarts)
                 except ImportError as err:

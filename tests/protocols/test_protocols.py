@@ -12,7 +12,7 @@ from fflux_studio.protocols import ProtocolResult, ProtocolSettings, SourceFit, 
 
 def test_tl_result_holds_sources_seed_and_phase_times(ammonia):
     x, y = ammonia
-    result = run_protocol("tl", x, y, ProtocolSettings(n_seeds=3, subset=0.2))
+    result = run_protocol("tl", x, y, ProtocolSettings(n_seeds=3, subset=0.2, stages=(0.25, 0.5)))
     assert isinstance(result, ProtocolResult) and result.protocol == "tl"
     assert len(result.sources) == 3 and all(isinstance(s, SourceFit) for s in result.sources)
     assert all(len(s.subset) == 40 and len(np.unique(s.subset)) == 40 for s in result.sources)
@@ -53,7 +53,7 @@ def test_reproducible_from_random_state(ammonia, protocol):
 def test_tl_events_cover_every_phase_in_order(ammonia):
     x, y = ammonia
     events = []
-    run_protocol("tl", x, y, ProtocolSettings(n_seeds=2, subset=0.2), callback=events.append)
+    run_protocol("tl", x, y, ProtocolSettings(n_seeds=2, subset=0.2, stages=(0.25, 0.5)), callback=events.append)
     phases = [e.phase for e in events]
     sources = [i for i, e in enumerate(events) if e.phase == "seeding" and e.source < 2]
     stages = [i for i, e in enumerate(events) if e.phase == "seeding" and e.source >= 2]
