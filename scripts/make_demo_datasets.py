@@ -228,6 +228,20 @@ def hbond_distances(pos: np.ndarray) -> np.ndarray:
     return np.array([np.linalg.norm(pos[8] - pos[3]), np.linalg.norm(pos[9] - pos[2])])
 
 
+# Covalent radii (A) of the connectivity rule of SPEC section 2 (bonded below 1.25 x the sum);
+# other elements fall back on ASE's table.
+COVALENT_RADII = {1: 0.37, 6: 0.77, 7: 0.75, 8: 0.73}
+
+
+def connectivity(numbers, positions, scale: float = 1.25) -> np.ndarray:
+    from ase.data import covalent_radii
+    r = np.array([COVALENT_RADII.get(int(z), covalent_radii[int(z)]) for z in numbers])
+    d = np.linalg.norm(positions[:, None, :] - positions[None, :, :], axis=-1)
+    bonded = d < scale * (r[:, None] + r[None, :])
+    np.fill_diagonal(bonded, False)
+    return bonded
+
+
 def preoptimise(atoms: Atoms, fmax: float = 0.005) -> Atoms:
     from ase.optimize import BFGS
     atoms = atoms.copy()
@@ -294,35 +308,52 @@ def generate(name: str, frames: int, temperature: float, seed: int, settings: di
         "md_scf_accuracy": float(settings["md_accuracy"]),
         "label_scf_accuracy": float(settings["label_accuracy"]),
         "angstrom_per_bohr": float(units.Bohr),
+        "connectivity_rule": "bonded below 1.25 x sum of covalent radii (H 0.37, C 0.77, N 0.75, O 0.73 A); "
+                             "frames whose bonds differ from the optimised geometry's are not kept",
         "generator": "scripts/make_demo_datasets.py",
     }
 
     decimals = settings["decimals"]
     labeller = Labeller(atoms.numbers, atoms.positions, settings["label_accuracy"])
+    ref_bonds = connectivity(atoms.numbers, atoms.positions)
     out: list[Atoms] = []
     temps = []
+    rejected = []
     t2 = time.perf_counter()
-    for i in range(frames):
+    n_blocks = 0
+    while len(out) < frames:
         dyn.run(steps_per_frame)
-        temps.append(atoms.get_temperature())
+        n_blocks += 1
+        t_fs = round(settings["equilibration_fs"] + n_blocks * settings["interval_fs"], 6)
         pos = np.round(atoms.positions, decimals)  # label exactly what gets written
+        if not np.array_equal(connectivity(atoms.numbers, pos), ref_bonds):
+            # e.g. a hydrogen bond of the dimer squeezed below the bonding threshold: the atomic
+            # local frames would change in this frame, so it is not kept (the MD goes on)
+            rejected.append(t_fs)
+            if len(rejected) > max(10, frames // 10):
+                raise RuntimeError(f"{name}: connectivity keeps changing; lower the temperature")
+            continue
+        temps.append(atoms.get_temperature())
         energy, e_atoms, charges = labeller(pos)
         frame = Atoms(numbers=atoms.numbers, positions=pos)
         frame.arrays["atomic_energy"] = e_atoms
         frame.arrays["charge"] = charges
-        info = {"energy": round(energy, 10), "frame": i,
-                "time_fs": round(settings["equilibration_fs"] + (i + 1) * settings["interval_fs"], 6)}
+        info = {"energy": round(energy, 10), "frame": len(out), "time_fs": t_fs}
         if name == "formic_acid_dimer":
             info["hbond_HO_A"] = np.round(hbond_distances(pos), 4)
         info.update(meta)
         frame.info.update(info)
         out.append(frame)
+    for frame in out:
+        frame.info["rejected_frames"] = len(rejected)
     t_prod = time.perf_counter() - t2
-    n_steps = equil_steps + frames * steps_per_frame
+    n_steps = equil_steps + n_blocks * steps_per_frame
     log(f"{name}: T={temperature:g} K, {frames} frames, {n_steps} MD steps; "
         f"pre-opt {t_opt:.1f} s, equilibration {t_equil:.1f} s, production+labels {t_prod:.1f} s "
         f"({1e3 * (t_equil + t_prod) / n_steps:.2f} ms/step); mean kinetic T of frames "
-        f"{np.mean(temps):.0f} K; CPU time {time.process_time() - c0:.1f} s")
+        f"{np.mean(temps):.0f} K; CPU time {time.process_time() - c0:.1f} s; "
+        f"{len(rejected)} frame(s) not kept for a change of connectivity"
+        + (f" (at t = {', '.join(f'{t:g}' for t in rejected)} fs)" if rejected else ""))
     return out
 
 
@@ -394,6 +425,10 @@ def report(name: str, path: Path, log=print) -> None:
         ac = np.array([autocorr(e_at[:, a], lag) for a in range(e_at.shape[1])])
         log(f"   autocorrelation of atomic energies at lag {lag} frame(s): "
             f"max |r| {np.abs(ac).max():.3f}, mean {ac.mean():+.3f}")
+    bonds = np.array([connectivity(frames[0].numbers, p) for p in pos])
+    n_diff = int((bonds != bonds[0]).any(axis=(1, 2)).sum())
+    log(f"   frames whose connectivity (1.25 x covalent radii) differs from frame 1: {n_diff}; "
+        f"rejected during generation: {frames[0].info.get('rejected_frames', '?')}")
     ac_tot = autocorr(etot, 1)
     log(f"   autocorrelation of total energy at lag 1: {ac_tot:+.3f}")
 
@@ -423,8 +458,8 @@ def report(name: str, path: Path, log=print) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("molecules", nargs="*", choices=ORDER + ["all"], default=["all"],
-                    help="molecules to generate (default: all four)")
+    ap.add_argument("molecules", nargs="*", metavar="MOLECULE",
+                    help=f"molecules to generate, of {', '.join(ORDER)} (default: all four)")
     ap.add_argument("--frames", type=int, default=DEFAULTS["frames"])
     ap.add_argument("--temperature", type=float, default=None,
                     help="MD temperature in K for every selected molecule (default: 600 K, "
@@ -441,6 +476,9 @@ def main(argv=None) -> int:
                     help="do not generate; print the sanity report of the files in --out")
     args = ap.parse_args(argv)
 
+    unknown = [n for n in args.molecules if n not in ORDER + ["all"]]
+    if unknown:
+        ap.error(f"unknown molecule(s) {', '.join(unknown)}; choose from {', '.join(ORDER)}")
     names = ORDER if (not args.molecules or "all" in args.molecules) else \
         [n for n in ORDER if n in args.molecules]
     settings = dict(DEFAULTS)

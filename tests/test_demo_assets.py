@@ -20,7 +20,8 @@ NAMES = ["ethanol", "benzene", "formic_acid_dimer", "fomepizole"]
 FORMULAS = {"ethanol": "C2H6O", "benzene": "C6H6", "formic_acid_dimer": "C2H4O4",
             "fomepizole": "C4H6N2"}
 SETTINGS = ["method", "temperature_K", "timestep_fs", "friction_per_fs", "sample_interval_fs",
-            "random_seed", "tblite_version", "labels", "equilibration_fs"]
+            "random_seed", "tblite_version", "labels", "equilibration_fs", "rejected_frames"]
+RADII = {1: 0.37, 6: 0.77, 7: 0.75, 8: 0.73}  # SPEC section 2
 
 
 def _available():
@@ -107,3 +108,36 @@ def test_settings_metadata(demo):
     assert "stand-in" in info["labels"] and "IQA" in info["labels"]
     assert 100 < float(info["temperature_K"]) < 1000
     assert float(frames[-1].info["sample_interval_fs"]) > 0
+
+
+def test_connectivity_constant(demo):
+    """The atomic local frames need the same bonds (1.25 x covalent radii) in every frame."""
+    _, frames = demo
+    r = np.array([RADII[z] for z in frames[0].numbers])
+    thr = 1.25 * (r[:, None] + r[None, :])
+    pos = np.array([f.positions for f in frames])
+    d = np.linalg.norm(pos[:, :, None, :] - pos[:, None, :, :], axis=-1)
+    bonded = d < thr
+    assert (bonded == bonded[0]).all()
+    # and the molecule is in one piece (the dimer: two pieces, held by hydrogen bonds)
+    adj = bonded[0] & ~np.eye(len(r), dtype=bool)
+    seen, stack = {0}, [0]
+    while stack:
+        i = stack.pop()
+        for j in np.flatnonzero(adj[i]):
+            if j not in seen:
+                seen.add(int(j))
+                stack.append(int(j))
+    n_pieces_expected = 2 if frames[0].info["molecule"] == "formic_acid_dimer" else 1
+    assert (len(seen) == len(r)) == (n_pieces_expected == 1)
+
+
+def test_formic_acid_dimer_stays_bound(demo):
+    name, frames = demo
+    if name != "formic_acid_dimer":
+        pytest.skip("dimer only")
+    pos = np.array([f.positions for f in frames])
+    hb = np.stack([np.linalg.norm(pos[:, 8] - pos[:, 3], axis=1),   # H9...O4
+                   np.linalg.norm(pos[:, 9] - pos[:, 2], axis=1)], axis=1)  # H10...O3
+    assert hb.max() < 3.0  # Angstrom: both hydrogen bonds hold (~1.8 A on average)
+    assert hb.mean() < 2.0
