@@ -2,9 +2,11 @@
 
 A subset optimum switches off features the subset cannot resolve (theta -> 0), and in log theta
 the gradient of such a feature is proportional to theta, so no later optimiser switches it back
-on: the relaxation ends in a worse optimum (NMA C1: ln L 5719 instead of 6386). Every stage
-therefore starts with log theta raised to at least ``revive_floor`` (-8 costs a truly dead feature
-about 2 in ln L, regained in a few steps). Stages are nested supersets of the seed's subset.
+on: the relaxation ends in a worse optimum (NMA C1: ln L 5719 instead of 6386). Every stage,
+and the relaxation, therefore starts with log theta raised to at least ``revive_floor``. Measured
+(full-set relaxation evaluations, default settings otherwise): -6 gave NMA C1 a mean of 68 over five
+seeds against 89 at -8 and 96 at -5, and glycine C1 72 and 130 against 132 and 159 at -8, with
+ln L at least as high. Stages are nested supersets of the seed's subset.
 
 With ``settings.precondition`` each L-BFGS-B stage (and the full-set relaxation, tl.py) searches
 in coordinates whitened by the curvature of the previous subset's -ln L (optimize/curvature.py).

@@ -60,7 +60,7 @@ class ProtocolSettings:
     pso_stall_iterations: int = 50
     pso_radius: float = 0.5
     stages: tuple = (0.3,)
-    revive_floor: float | None = -8.0
+    revive_floor: float | None = -6.0
     precondition: bool = True
     stage_ftol: float = 1e-6
 
