@@ -3,6 +3,11 @@
 ``run_protocol("tl" | "dl", x, y, settings, callback, cancel)`` is the one entry point the CLI and
 the GUI use; ``callback`` receives :class:`fflux_studio.optimize.events.Iteration` events and a set
 ``cancel`` (threading.Event) raises :class:`fflux_studio.optimize.events.Cancelled`.
+
+Default TL (measured in benchmarks/protocols.py): 3 L-BFGS-B sources on 10 % subsets, the best on
+the full set as seed, one growth stage on 30 % of the set, then L-BFGS-B on the full set
+preconditioned by the 30 % subset's curvature. DL: L-BFGS-B from ``n_starts`` random starts, or
+FEREBUS's PSO.
 """
 
 from __future__ import annotations
