@@ -109,7 +109,8 @@ class LandscapeTracker:
             grid_i = np.linspace(centre[i] - self.half_width, centre[i] + self.half_width, self.n)
             grid_j = np.linspace(centre[j] - self.half_width, centre[j] + self.half_width, self.n)
             try:
-                values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=self._stop)
+                with np.errstate(over="ignore", invalid="ignore"):  # failed corners of the grid are NaN
+                    values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=self._stop)
             except Cancelled:
                 break
             self._shown = (centre, pair)

@@ -25,11 +25,6 @@ ELEMENT_COLORS = {"H": "#d9d9d9", "C": "#404040", "N": "#3050f8", "O": "#ff0d0d"
 LIVE = {"responsive": True, "height": 300, "tools": ["hover"], "show_grid": True}
 
 
-def empty_trace() -> pd.DataFrame:
-    """The (empty) table a live ln L trace streams rows into."""
-    return pd.DataFrame({column: np.zeros(0) for column in TRACE_COLUMNS})
-
-
 def trace_curve(data, x: str = "iteration", label: str = "", color: str = "#1f77b4") -> hv.Curve:
     """ln L against ``x`` (iteration, evaluations or seconds) for one optimiser run."""
     curve = hv.Curve(data, hv.Dimension(x, label=X_LABELS[x]), hv.Dimension("log_likelihood", label="ln L"),
@@ -38,9 +33,25 @@ def trace_curve(data, x: str = "iteration", label: str = "", color: str = "#1f77
                       hv.opts.Curve(color=color, linewidth=2, backend="matplotlib"))
 
 
-def streaming_trace(buffer: hv.streams.Buffer, x: str, label: str, color: str) -> hv.DynamicMap:
-    """A live trace: the buffer sends only new rows to the browser."""
-    return hv.DynamicMap(lambda data: trace_curve(data, x, label, color), streams=[buffer])
+def empty_traces() -> pd.DataFrame:
+    """The table one live figure streams into: every trace, told apart by the ``trace`` column."""
+    return pd.DataFrame({**{column: np.zeros(0) for column in TRACE_COLUMNS}, "trace": np.zeros(0, dtype=str)})
+
+
+def trace_elements(data, x: str, color: str, title: str) -> hv.Overlay:
+    """All traces of one figure from one table, successive traces separated by a NaN row (a break in
+    the line), points coloured by trace. One table per figure, not one per trace: every stream of
+    an overlay refreshes the whole overlay, so one stream per figure keeps each update cheap."""
+    kdim, vdim = hv.Dimension(x, label=X_LABELS[x]), hv.Dimension("log_likelihood", label="ln L")
+    return (hv.Curve(data, kdim, vdim).opts(color=color, line_width=1.5, alpha=0.7, **LIVE)
+            * hv.Scatter(data, kdim, [vdim, "trace"]).opts(color="trace", cmap=list(SOURCE_COLORS), size=5,
+                                                           tools=["hover"], show_legend=True)).opts(
+        title=title, legend_position="bottom_right")
+
+
+def streaming_traces(buffer: hv.streams.Buffer, x: str, color: str, title: str) -> hv.DynamicMap:
+    """A live figure: the buffer sends only new rows to the browser."""
+    return hv.DynamicMap(lambda data: trace_elements(data, x, color, title), streams=[buffer])
 
 
 def seed_markers(rows: list[dict], x: str = "iteration") -> hv.Overlay:
@@ -87,9 +98,10 @@ def path_elements(data, i: int, j: int) -> hv.Overlay:
             * hv.Points(data, [a, b], label="optimiser path").opts(color="white", size=4))
 
 
-def streaming_path(buffer: hv.streams.Buffer, i: int, j: int) -> hv.DynamicMap:
-    """The path as it grows: the buffer sends only new points."""
-    return hv.DynamicMap(lambda data: path_elements(data, i, j), streams=[buffer])
+def streaming_path(pipe: hv.streams.Pipe) -> hv.DynamicMap:
+    """The path as it grows; the pipe carries ``{"path": table, "pair": (i, j)}`` so the axes can
+    change pair without a new figure (a path is short: resending it is cheap)."""
+    return hv.DynamicMap(lambda data: path_elements(data["path"], *data["pair"]), streams=[pipe])
 
 
 def seed_points(rows: list[dict], i: int, j: int) -> hv.Points:

@@ -6,9 +6,6 @@ Figures are rebuilt only when a run starts, the x axis changes or the landscape'
 
 from __future__ import annotations
 
-import functools
-import operator
-
 import holoviews as hv
 import numpy as np
 import pandas as pd
@@ -25,13 +22,22 @@ AUTO = "most influential"
 BUFFER_ROWS = 200_000
 
 
-def _buffer(data=None, columns=plots.TRACE_COLUMNS) -> hv.streams.Buffer:
-    data = pd.DataFrame({c: np.zeros(0) for c in columns}) if data is None else data
-    return hv.streams.Buffer(data, length=BUFFER_ROWS, index=False)
+FIGURES = ("seeding", "full")
+TITLES = {"seeding": "Seeding: ln L of each source model on its own subset",
+          "full": "{protocol}: ln L on the full training set"}
 
 
-def _overlay(items):
-    return functools.reduce(operator.mul, items)
+def _buffer(data=None) -> hv.streams.Buffer:
+    return hv.streams.Buffer(plots.empty_traces() if data is None else data, length=BUFFER_ROWS, index=False)
+
+
+def _pair_of(landscape: dict) -> tuple[int, int]:
+    return (landscape["i"], landscape["j"]) if landscape else (0, 1)
+
+
+def _figure(name: str) -> str:
+    """Which live figure a trace belongs to: subset fits apart from full-set fits."""
+    return "seeding" if name.startswith("source ") else "full"
 
 
 class TrainView(Viewer):
@@ -42,13 +48,12 @@ class TrainView(Viewer):
         self.state = state
         self._choose_pair = choose_pair
         self.book = TraceBook()
-        self.names: list[str] = []
-        self.buffers: dict[str, hv.streams.Buffer] = {}
+        self.buffers = {figure: _buffer() for figure in FIGURES}
+        self.last_trace = dict.fromkeys(FIGURES)
         self.selection_pipe = hv.streams.Pipe(data=[])
         self.landscape_pipe = hv.streams.Pipe(data={})
         self.seeds_pipe = hv.streams.Pipe(data=[])
-        self.path_buffer = _buffer(columns=("a", "b"))
-        self.path_sent = 0
+        self.path_pipe = hv.streams.Pipe(data={})
         self.landscape = {}
         self.pair = (0, 1)
         self.updates = 0
@@ -60,22 +65,22 @@ class TrainView(Viewer):
         self.feature_b = pn.widgets.Select(name="Landscape y", options=[AUTO], value=AUTO, width=150)
         for widget in (self.feature_a, self.feature_b):
             widget.param.watch(self._pair_chosen, "value")
-        self.seeding_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=300, visible=False)
+        self.seeding_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=300,
+                                              visible=False)
         self.full_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=300)
         self.landscape_pane = pn.pane.HoloViews(linked_axes=False, sizing_mode="stretch_width", min_height=380)
         self.summary = pn.pane.Markdown("No run yet: press **Start training**.", sizing_mode="stretch_width")
         self.settings = pn.Param(state, parameters=list(SETTINGS), show_name=False, width=300,
                                  widgets={"subset": pn.widgets.FloatInput})
-        self._reset("tl", 0)
 
-    def _reset(self, protocol: str, count: int) -> None:
-        """Fresh bookkeeping for a run: one trace per TL source plus the relaxation, or per DL start."""
-        self.book = TraceBook(protocol)
-        if protocol == "tl":
-            self.names = [f"source {k}" for k in range(count)] + ["relaxation"]
-        else:
-            self.names = ["direct"] + [f"start {k}" for k in range(1, count)]
-        self.buffers = {name: _buffer() for name in self.names}
+    def _rows(self, name: str, row: dict) -> list[dict]:
+        """The row for trace ``name``, after a NaN row when it starts a new trace in its figure."""
+        figure = _figure(name)
+        rows = [{**row, "trace": name}]
+        if self.last_trace[figure] not in (None, name):
+            rows.insert(0, {**dict.fromkeys(plots.TRACE_COLUMNS, np.nan), "trace": name})
+        self.last_trace[figure] = name
+        return rows
 
     def _build_traces(self, rows: dict | None = None) -> None:
         """New figures over new buffers holding the old data plus ``rows``. Rows must not also be
@@ -83,35 +88,32 @@ class TrainView(Viewer):
         would draw them twice (a line back to the first point)."""
         x = self.x_axis.value
         rows = rows or {}
-        self.buffers = {name: _buffer(pd.DataFrame(buffer.data.to_dict("records") + rows.get(name, []),
-                                                   columns=plots.TRACE_COLUMNS))
-                        for name, buffer in self.buffers.items()}
-        seeding = [plots.streaming_trace(self.buffers[n], x, n, plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
-                   for k, n in enumerate(self.names) if n.startswith("source ")]
-        full = [plots.streaming_trace(self.buffers[n], x, n, plots.PROTOCOL_COLORS[self.book.protocol])
-                for n in self.names if not n.startswith("source ")]
-        if self.book.protocol == "tl":
+        columns = list(plots.empty_traces().columns)
+        self.buffers = {figure: _buffer(pd.DataFrame(buffer.data.to_dict("records") + rows.get(figure, []),
+                                                     columns=columns))
+                        for figure, buffer in self.buffers.items()}
+        protocol = self.book.protocol
+        color = plots.PROTOCOL_COLORS[protocol]
+        self.seeding_pane.object = plots.streaming_traces(self.buffers["seeding"], x, color, TITLES["seeding"])
+        self.seeding_pane.visible = protocol == "tl"
+        full = plots.streaming_traces(self.buffers["full"], x, color,
+                                      TITLES["full"].format(protocol=plots.PROTOCOL_NAMES[protocol]))
+        if protocol == "tl":
             self.selection_pipe = hv.streams.Pipe(data=list(self.book.selection))
-            full.append(hv.DynamicMap(lambda data: plots.seed_markers(data, x), streams=[self.selection_pipe]))
-        self.seeding_pane.object = _overlay(seeding).opts(
-            hv.opts.Curve(title="Seeding: ln L of each source model on its own subset"),
-            hv.opts.Overlay(title="Seeding: ln L of each source model on its own subset")) if seeding else None
-        self.seeding_pane.visible = bool(seeding)
-        self.full_pane.object = _overlay(full).opts(
-            hv.opts.Curve(title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set"),
-            hv.opts.Overlay(title=f"{plots.PROTOCOL_NAMES[self.book.protocol]}: ln L on the full training set",
-                            legend_position="bottom_right"))
+            full = full * hv.DynamicMap(lambda data: plots.seed_markers(data, x), streams=[self.selection_pipe])
+        self.full_pane.object = full
+
+    def _path(self) -> dict:
+        return {"path": pd.DataFrame(self.book.full_set_path(*self.pair)), "pair": self.pair}
 
     def _build_landscape(self) -> None:
-        i, j = self.pair
-        path = self.book.full_set_path(i, j)
-        self.path_buffer = _buffer(pd.DataFrame(path), columns=("a", "b"))
-        self.path_sent = len(path["a"])
+        """The landscape figure of a run; later pairs and points arrive through its pipes."""
         self.landscape_pipe = hv.streams.Pipe(data=self.landscape)
-        self.seeds_pipe = hv.streams.Pipe(data=self.book.seed_rows(i, j))
-        image = hv.DynamicMap(lambda data: plots.landscape_image(data, i, j), streams=[self.landscape_pipe])
-        seeds = hv.DynamicMap(lambda data: plots.seed_points(data, i, j), streams=[self.seeds_pipe])
-        self.landscape_pane.object = (image * plots.streaming_path(self.path_buffer, i, j) * seeds).opts(
+        self.path_pipe = hv.streams.Pipe(data=self._path())
+        self.seeds_pipe = hv.streams.Pipe(data={"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
+        image = hv.DynamicMap(lambda data: plots.landscape_image(data, *_pair_of(data)), streams=[self.landscape_pipe])
+        seeds = hv.DynamicMap(lambda data: plots.seed_points(data["rows"], *data["pair"]), streams=[self.seeds_pipe])
+        self.landscape_pane.object = (image * plots.streaming_path(self.path_pipe) * seeds).opts(
             legend_position="bottom_right")
 
     def features(self, n_features: int) -> None:
@@ -132,77 +134,72 @@ class TrainView(Viewer):
     def ingest(self, messages: list[dict]) -> bool:
         """Apply a batch of worker messages; True when anything on the page changed."""
         rows: dict[str, list[dict]] = {}
-        rebuild_traces = rebuild_landscape = changed = False
+        rebuild = moved = seeds = changed = False
         for message in messages:
             kind = message["kind"]
             if kind == "start":
-                rows = {}
-                settings = message["settings"]
-                count = settings["n_seeds"] if message["protocol"] == "tl" else (
-                    settings["n_starts"] if settings["optimizer"] == "lbfgs" else 1)
-                self._reset(message["protocol"], count)
+                rows, rebuild = {}, True
+                self.book = TraceBook(message["protocol"])
+                self.buffers = {figure: _buffer() for figure in FIGURES}
+                self.last_trace = dict.fromkeys(FIGURES)
                 self.features(message["n_features"])
                 self.summary.object = (f"**{plots.PROTOCOL_NAMES[message['protocol']]}** running on "
                                        f"{message['n_train']} training points …")
                 self.landscape = {}
-                rebuild_traces = rebuild_landscape = True
             elif kind == "iteration":
                 name, row = self.book.add(message)
-                if name in self.buffers:
-                    rows.setdefault(name, []).append(row)
-                elif name == "selection" and not rebuild_traces:
-                    self.selection_pipe.send(list(self.book.selection))
-                if name == "selection" and not rebuild_landscape:
-                    self.seeds_pipe.send(self.book.seed_rows(*self.pair))
+                if name == "selection":
+                    seeds = True
+                    if not rebuild:
+                        self.selection_pipe.send(list(self.book.selection))
+                else:
+                    rows.setdefault(_figure(name), []).extend(self._rows(name, row))
+                    moved = moved or _figure(name) == "full"
             elif kind == "landscape":
                 self.landscape = message
                 if (message["i"], message["j"]) != self.pair:
                     self.pair = (message["i"], message["j"])
-                    rebuild_landscape = True
-                elif not rebuild_landscape:
+                    moved = seeds = True
+                if not rebuild:
                     self.landscape_pipe.send(message)
             elif kind == "run":
                 self.book.finish(message["run"].result)
                 self.summary.object = summary_markdown(message["run"])
-                if not rebuild_landscape:
-                    self.seeds_pipe.send(self.book.seed_rows(*self.pair))
+                seeds = True
             else:
                 continue
             changed = True
-        if rebuild_traces:
+        if rebuild:
             self._build_traces(rows)
-        else:
-            self._send(rows)
-        if rebuild_landscape:
             self._build_landscape()
         else:
-            self._send_path()
+            for figure, batch in rows.items():
+                self.buffers[figure].send(pd.DataFrame(batch, columns=list(plots.empty_traces().columns)))
+            if moved:
+                self.path_pipe.send(self._path())
+            if seeds:
+                self.seeds_pipe.send({"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
         if changed:
             self.updates += 1
         return changed
 
-    def _send_path(self) -> None:
-        """Stream the full-set path points the page has not seen yet."""
-        path = self.book.full_set_path(*self.pair)
-        if len(path["a"]) > self.path_sent:
-            self.path_buffer.send(pd.DataFrame({k: v[self.path_sent:] for k, v in path.items()}))
-            self.path_sent = len(path["a"])
-
-    def _send(self, rows) -> None:
-        for name, batch in rows.items():
-            self.buffers[name].send(pd.DataFrame(batch, columns=plots.TRACE_COLUMNS))
-
     def figures(self) -> dict:
         """Static copies of the live figures, for export."""
         x = self.x_axis.value
-        traces = [plots.trace_curve(pd.DataFrame(self.book.rows[n], columns=plots.TRACE_COLUMNS), x, n,
-                                    plots.PROTOCOL_COLORS[self.book.protocol]) for n in self.names if self.book.rows[n]]
-        if not traces:
-            return {}
-        i, j = self.pair
-        landscape = (plots.landscape_image(self.landscape, i, j)
-                     * plots.path_elements(pd.DataFrame(self.book.full_set_path(i, j)), i, j))
-        return {"ln_likelihood_trace": _overlay(traces), "landscape": landscape}
+        out = {}
+        for figure in FIGURES:
+            traces = [plots.trace_curve(pd.DataFrame(rows, columns=plots.TRACE_COLUMNS), x, name,
+                                        plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
+                      for k, (name, rows) in enumerate(self.book.rows.items())
+                      if name != "selection" and _figure(name) == figure]
+            if traces:
+                out[f"ln_likelihood_{figure}"] = hv.Overlay(traces).opts(
+                    title=TITLES[figure].format(protocol=plots.PROTOCOL_NAMES[self.book.protocol]))
+        if out:
+            i, j = self.pair
+            out["landscape"] = (plots.landscape_image(self.landscape, i, j)
+                                * plots.path_elements(pd.DataFrame(self.book.full_set_path(i, j)), i, j))
+        return out
 
     def __panel__(self):
         return pn.Row(
