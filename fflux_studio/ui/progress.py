@@ -16,7 +16,8 @@ FIRST_GUESS = 60
 
 @dataclass
 class ProgressEstimate:
-    """Runs of a protocol in order: TL = n_seeds seeding runs then one relaxation; DL = its starts."""
+    """Runs of a protocol in order: TL = n_seeds seeding runs, its growth stages, one relaxation;
+    DL = its starts."""
 
     protocol: str
     runs: int
@@ -24,6 +25,7 @@ class ProgressEstimate:
     main_budget: int
     n_train: int
     subset: int
+    stages: tuple = ()
     iterations: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     order: list = field(default_factory=list)
@@ -33,8 +35,10 @@ class ProgressEstimate:
     def for_settings(cls, protocol: str, settings, n_train: int, n_features: int) -> "ProgressEstimate":
         main = settings.pso_max_iterations if settings.optimizer == "pso" else settings.max_iterations
         if protocol == "tl":
-            return cls("tl", settings.n_seeds + 1, settings.seed_max_iterations, main, n_train,
-                       settings.subset_size(n_train, n_features))
+            subset = settings.subset_size(n_train, n_features)
+            stages = tuple(max(subset, int(f * n_train)) for f in settings.stages)
+            return cls("tl", settings.n_seeds + len(stages) + 1, settings.seed_max_iterations, main, n_train,
+                       subset, stages)
         starts = settings.n_starts if settings.optimizer == "lbfgs" else 1
         return cls("dl", starts, main, main, n_train, n_train)
 
@@ -53,7 +57,10 @@ class ProgressEstimate:
         return self.seed_budget if self.protocol == "tl" and index < self.runs - 1 else self.main_budget
 
     def _size(self, index: int) -> int:
-        return self.subset if self.protocol == "tl" and index < self.runs - 1 else self.n_train
+        if self.protocol != "tl" or index == self.runs - 1:
+            return self.n_train
+        seeds = self.runs - 1 - len(self.stages)
+        return self.subset if index < seeds else self.stages[index - seeds]
 
     def remaining(self) -> float | None:
         """Seconds left (estimate), or None before the first iteration."""

@@ -11,9 +11,13 @@ from collections import defaultdict
 import numpy as np
 
 
-def trace_name(event: dict) -> str:
-    """``source 0`` … during seeding; ``relaxation`` or ``direct`` on the full set; DL starts apart."""
+def trace_name(event: dict, n_seeds: int | None = None) -> str:
+    """``source 0`` … during seeding, ``growth 1`` … for the seed's growth stages (reported as
+    seeding sources numbered from ``n_seeds``); ``relaxation`` or ``direct`` on the full set; DL
+    starts apart."""
     if event["phase"] == "seeding":
+        if n_seeds is not None and event["source"] is not None and event["source"] >= n_seeds:
+            return f"growth {event['source'] - n_seeds + 1}"
         return f"source {event['source']}"
     if event["phase"] == "direct" and event.get("source"):
         return f"start {event['source']}"
@@ -23,12 +27,13 @@ def trace_name(event: dict) -> str:
 class TraceBook:
     """Every event of one protocol run, reshaped for plotting."""
 
-    def __init__(self, protocol: str = "tl"):
-        self.protocol = protocol
+    def __init__(self, protocol: str = "tl", n_seeds: int | None = None):
+        self.protocol, self.n_seeds = protocol, n_seeds
         self.rows: dict[str, list[dict]] = defaultdict(list)
         self.log_thetas: dict[str, list[np.ndarray]] = defaultdict(list)
         self.selection: list[dict] = []
         self.seed_theta = None
+        self.start_theta = None
         self.final_sources: dict[int, np.ndarray] = {}
         self.seed_index: int | None = None
         self._evaluations: dict[tuple, int] = {}
@@ -42,14 +47,17 @@ class TraceBook:
             self._evaluations[key] = event["evaluations"]
         row = {"iteration": float(self.steps), "evaluations": float(sum(self._evaluations.values())),
                "seconds": float(event["seconds"]), "log_likelihood": float(event["log_likelihood"])}
-        name = "selection" if event["phase"] == "selection" else trace_name(event)
+        name = "selection" if event["phase"] == "selection" else trace_name(event, self.n_seeds)
         if name == "selection":
             self.selection.append({**row, "source": event["source"]})
-            self.seed_theta = np.asarray(event["log_theta"])
+            self.seed_theta = self.start_theta = np.asarray(event["log_theta"])
         else:
-            if name == "relaxation" and not self.log_thetas[name] and self.seed_theta is not None:
-                self.log_thetas[name].append(self.seed_theta)  # the path starts at the seed
-            self.log_thetas[name].append(np.asarray(event["log_theta"]))
+            theta = np.asarray(event["log_theta"])
+            if name.startswith("growth "):
+                self.start_theta = theta
+            if name == "relaxation" and not self.log_thetas[name] and self.start_theta is not None:
+                self.log_thetas[name].append(self.start_theta)  # where the relaxation started
+            self.log_thetas[name].append(theta)
         self.rows[name].append(row)
         return name, row
 
@@ -82,7 +90,8 @@ class TraceBook:
 
     def full_set_path(self, i: int, j: int) -> dict:
         """Projection of the full-set optimiser path (relaxation or DL) on log theta i and j."""
-        thetas = [t for name, ts in self.log_thetas.items() if not name.startswith("source ") for t in ts]
+        thetas = [t for name, ts in self.log_thetas.items() if name in ("relaxation", "direct") or name.startswith("start ")
+                  for t in ts]
         if not thetas:
             return {"a": np.zeros(0), "b": np.zeros(0)}
         stacked = np.vstack(thetas)

@@ -23,7 +23,7 @@ BUFFER_ROWS = 200_000
 
 
 FIGURES = ("seeding", "full")
-TITLES = {"seeding": "Seeding: ln L of each source model on its own subset",
+TITLES = {"seeding": "Seeding (and growth): ln L of each source model on its own subset",
           "full": "{protocol}: ln L on the full training set"}
 
 
@@ -37,7 +37,7 @@ def _pair_of(landscape: dict) -> tuple[int, int]:
 
 def _figure(name: str) -> str:
     """Which live figure a trace belongs to: subset fits apart from full-set fits."""
-    return "seeding" if name.startswith("source ") else "full"
+    return "seeding" if name.startswith(("source ", "growth ")) else "full"
 
 
 class TrainView(Viewer):
@@ -96,11 +96,12 @@ class TrainView(Viewer):
         color = plots.PROTOCOL_COLORS[protocol]
         self.seeding_pane.object = plots.streaming_traces(self.buffers["seeding"], x, color, TITLES["seeding"])
         self.seeding_pane.visible = protocol == "tl"
-        full = plots.streaming_traces(self.buffers["full"], x, color,
-                                      TITLES["full"].format(protocol=plots.PROTOCOL_NAMES[protocol]))
+        title = TITLES["full"].format(protocol=plots.PROTOCOL_NAMES[protocol])
+        full = plots.streaming_traces(self.buffers["full"], x, color, title)
         if protocol == "tl":
             self.selection_pipe = hv.streams.Pipe(data=list(self.book.selection))
-            full = full * hv.DynamicMap(lambda data: plots.seed_markers(data, x), streams=[self.selection_pipe])
+            full = (full * hv.DynamicMap(lambda data: plots.seed_markers(data, x), streams=[self.selection_pipe])).opts(
+                hv.opts.Overlay(title=title, legend_position="bottom_right"))
         self.full_pane.object = full
 
     def _path(self) -> dict:
@@ -113,8 +114,10 @@ class TrainView(Viewer):
         self.seeds_pipe = hv.streams.Pipe(data={"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
         image = hv.DynamicMap(lambda data: plots.landscape_image(data, *_pair_of(data)), streams=[self.landscape_pipe])
         seeds = hv.DynamicMap(lambda data: plots.seed_points(data["rows"], *data["pair"]), streams=[self.seeds_pipe])
+        # framewise: each new grid, pair or path sets the axes anew (they start on a placeholder).
         self.landscape_pane.object = (image * plots.streaming_path(self.path_pipe) * seeds).opts(
-            legend_position="bottom_right")
+            hv.opts.Overlay(legend_position="bottom_right"), hv.opts.Image(framewise=True),
+            hv.opts.Curve(framewise=True), hv.opts.Points(framewise=True))
 
     def features(self, n_features: int) -> None:
         """Offer ln theta of every feature for the landscape axes."""
@@ -139,7 +142,7 @@ class TrainView(Viewer):
             kind = message["kind"]
             if kind == "start":
                 rows, rebuild = {}, True
-                self.book = TraceBook(message["protocol"])
+                self.book = TraceBook(message["protocol"], message["settings"]["n_seeds"])
                 self.buffers = {figure: _buffer() for figure in FIGURES}
                 self.last_trace = dict.fromkeys(FIGURES)
                 self.features(message["n_features"])
