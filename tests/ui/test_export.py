@@ -1,0 +1,57 @@
+"""What the Export step hands out: .model files FFLUX reads, a JSON of metrics and settings, and the
+figures as PNG (matplotlib, no browser) and HTML."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import numpy as np
+
+from fflux_studio.dataset import AtomFeatures, Dataset
+from fflux_studio.io.model_file import read_model
+from fflux_studio.ui.studio import Studio
+from fflux_studio.ui.views.export import figures_zip, metrics_document, model_files
+
+
+def trained_session() -> Studio:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 2, size=(150, 3))
+    y = np.sin(x[:, 0]) + 0.5 * np.cos(2 * x[:, 1])
+    studio = Studio(demo=None)
+    studio.state.use(Dataset("toy", {"A1": AtomFeatures("A1", x)}, {"A1": {"iqa": y}}, units={"iqa": "Ha"}), "toy")
+    studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
+    studio.compare("lbfgs")
+    deadline = time.monotonic() + 120
+    while studio.worker.busy or not studio.worker.queue.empty():
+        assert time.monotonic() < deadline
+        studio.drain()
+        time.sleep(0.02)
+    studio.drain()
+    assert set(studio.state.runs) == {"tl", "dl"}
+    return studio
+
+
+def test_exports(tmp_path):
+    studio = trained_session()
+    files = model_files(studio.state.runs)
+    assert sorted(files) == ["dl/TOY_iqa_A1.model", "tl/TOY_iqa_A1.model"]
+    path = tmp_path / "TOY_iqa_A1.model"
+    path.write_text(files["tl/TOY_iqa_A1.model"])
+    model = read_model(path)
+    run = studio.state.runs["tl"]
+    assert np.allclose(model.predict(run.model.x[:5]), run.model.predict(run.model.x[:5]))
+
+    document = json.loads(json.dumps(metrics_document(studio.state)))
+    assert set(document["runs"]) == {"tl", "dl"} and document["runs"]["tl"]["unit"] == "kJ/mol"
+    assert document["split"] == {"train_size": 80, "test_size": 40, "random_state": 0}
+
+    live = studio.train_view.figures()
+    for backend, suffix in (("matplotlib", ".png"), ("bokeh", ".html")):
+        with zipfile.ZipFile(io.BytesIO(figures_zip(studio.state, backend, live))) as archive:
+            names = archive.namelist()
+            assert {"s_curves" + suffix, "phase_times" + suffix, "landscape" + suffix} <= set(names)
+            if suffix == ".png":
+                assert all(archive.read(n)[:4] == b"\x89PNG" for n in names)
