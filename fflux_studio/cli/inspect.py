@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fflux_studio.chem.alf import ALFError, parse_override
+from fflux_studio.cli.options import add_alf_option, alf_override
 from fflux_studio.io.load import load_dataset
 from fflux_studio.splits import DUPLICATE_TOLERANCE, find_duplicates
 
@@ -21,8 +21,7 @@ def register(subparsers) -> None:
                     "the number of frames, each property's range, dropped points and near-duplicate frames.")
     parser.add_argument("data", metavar="DATA", help="a file or directory to read")
     parser.add_argument("--json", metavar="FILE", help="also write the summary as JSON")
-    parser.add_argument("--alf", metavar="ATOM:O,X,XY", nargs="+",
-                        help="override local frames, e.g. --alf C1:1,3,2 (1-based, as in ICHOR)")
+    add_alf_option(parser)
     parser.add_argument("--duplicate-tolerance", type=float, default=DUPLICATE_TOLERANCE, metavar="TOL",
                         help=f"frames whose features all agree within TOL (bohr, radians) count as "
                              f"near-duplicates (default {DUPLICATE_TOLERANCE:g})")
@@ -67,10 +66,7 @@ def _print(summary: dict) -> None:
 def run(args) -> int:
     from fflux_studio.cli import UsageError
 
-    try:
-        alf = parse_override(" ".join(args.alf)) if args.alf else None
-    except ALFError as err:
-        raise UsageError(str(err)) from None
+    alf = alf_override(args)
     if not args.duplicate_tolerance >= 0:
         raise UsageError(f"--duplicate-tolerance must be non-negative, got {args.duplicate_tolerance}")
     summary = summarise(load_dataset(args.data, alf=alf), args.duplicate_tolerance)

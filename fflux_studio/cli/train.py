@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from fflux_studio.cli import UsageError
+from fflux_studio.cli.options import add_alf_option, alf_override
 from fflux_studio.cli.progress import ProgressPrinter
 from fflux_studio.evaluation import mae, rmse
 from fflux_studio.gpr.kernels import KERNEL_NAMES
@@ -42,6 +43,7 @@ def register(subparsers) -> None:
     test.add_argument("--test", metavar="FILE", help="held-out test set (e.g. a FEREBUS VALIDATION_SET.csv)")
     test.add_argument("--test-size", type=_size, metavar="N",
                       help="hold out N frames (or a fraction) of DATA as the test set")
+    add_alf_option(parser)
     parser.add_argument("--train-size", type=_size, metavar="N",
                         help="train on N frames (or a fraction) of what is not tested (default: all)")
     parser.add_argument("--protocol", choices=("tl", "dl"), default="tl", help="default: tl")
@@ -92,7 +94,7 @@ def _split(dataset, args):
     """(train frames, test dataset or None, test frames)."""
     try:
         if args.test:
-            test = load_dataset(args.test)
+            test = load_dataset(args.test, alf=alf_override(args))
             train, _ = random_split(dataset.n_frames, None, args.train_size, args.random_state)
             return train, test, np.arange(test.n_frames)
         train, test_frames = random_split(dataset.n_frames, args.test_size, args.train_size, args.random_state)
@@ -136,7 +138,7 @@ def _summary(outcome, args, test, test_frames) -> dict:
 
 
 def run(args) -> int:
-    dataset = load_dataset(args.data)
+    dataset = load_dataset(args.data, alf=alf_override(args))
     settings = _settings(args)
     train, test, test_frames = _split(dataset, args)
     tasks = [_task(dataset, atom, args, settings, train) for atom in _atoms(dataset, args)]

@@ -62,3 +62,19 @@ def test_extxyz_to_model_through_the_cli(tmp_path, capsys):
     rmse_hartree = summary["test"]["rmse"] / 2625.4996394799
     assert rmse_hartree < 0.05 * spread
     assert (tmp_path / "models" / "peroxide_atomic_energy_O1.model").exists()
+
+
+def test_alf_override_reaches_the_model_file(tmp_path, capsys):
+    path = tmp_path / "peroxide.extxyz"
+    write(path, peroxide_frames(120, np.random.default_rng(3)), format="extxyz")
+    status = main(["train", str(path), "--atom", "O1", "--property", "charge", "--alf", "O1:1,3,2",
+                   "--train-size", "100", "--out", str(tmp_path), "--quiet"])
+    assert status == 0, capsys.readouterr().err
+    assert "ALF 1 3 2" in (tmp_path / "peroxide_charge_O1.model").read_text()
+
+
+def test_bad_alf_override_is_one_line(tmp_path, capsys):
+    path = tmp_path / "peroxide.extxyz"
+    write(path, peroxide_frames(10, np.random.default_rng(3)), format="extxyz")
+    assert main(["train", str(path), "--atom", "O1", "--property", "charge", "--alf", "O1:1,1"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
