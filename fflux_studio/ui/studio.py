@@ -27,7 +27,7 @@ from fflux_studio.ui.views.export import ExportView
 from fflux_studio.ui.views.train import TrainView
 from fflux_studio.ui.worker import Worker
 
-PERIOD_MS = 200
+PERIOD_MS = 150
 DEFAULT_DEMO = "ethanol"
 TABS = {"data": 0, "train": 1, "compare": 2, "export": 3}
 TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "

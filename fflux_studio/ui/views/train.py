@@ -6,6 +6,8 @@ Figures are rebuilt only when a run starts, the x axis changes or the landscape'
 
 from __future__ import annotations
 
+import time
+
 import holoviews as hv
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ from fflux_studio.ui.traces import TraceBook
 SETTINGS = ("kernel", "likelihood", "subset", "n_seeds", "seed_optimizer", "optimizer", "selection", "n_starts",
             "seed_max_iterations", "max_iterations", "pso_swarm", "pso_max_iterations", "random_state")
 AUTO = "most influential"
+PATH_PERIOD = 1.0  # s between redraws of the landscape's path: it is resent whole, unlike the traces
 BUFFER_ROWS = 200_000
 
 
@@ -54,6 +57,7 @@ class TrainView(Viewer):
         self.landscape_pipe = hv.streams.Pipe(data={})
         self.seeds_pipe = hv.streams.Pipe(data=[])
         self.path_pipe = hv.streams.Pipe(data={})
+        self.path_sent_at = 0.0
         self.landscape = {}
         self.pair = (0, 1)
         self.updates = 0
@@ -137,7 +141,7 @@ class TrainView(Viewer):
     def ingest(self, messages: list[dict]) -> bool:
         """Apply a batch of worker messages; True when anything on the page changed."""
         rows: dict[str, list[dict]] = {}
-        rebuild = moved = seeds = changed = False
+        rebuild = moved = redraw = seeds = changed = False
         for message in messages:
             kind = message["kind"]
             if kind == "start":
@@ -160,15 +164,16 @@ class TrainView(Viewer):
                     moved = moved or _figure(name) == "full"
             elif kind == "landscape":
                 self.landscape = message
+                redraw = True
                 if (message["i"], message["j"]) != self.pair:
                     self.pair = (message["i"], message["j"])
-                    moved = seeds = True
+                    seeds = True
                 if not rebuild:
                     self.landscape_pipe.send(message)
             elif kind == "run":
                 self.book.finish(message["run"].result)
                 self.summary.object = summary_markdown(message["run"])
-                seeds = True
+                redraw = seeds = True
             else:
                 continue
             changed = True
@@ -178,8 +183,9 @@ class TrainView(Viewer):
         else:
             for figure, batch in rows.items():
                 self.buffers[figure].send(pd.DataFrame(batch, columns=list(plots.empty_traces().columns)))
-            if moved:
+            if redraw or (moved and time.monotonic() - self.path_sent_at > PATH_PERIOD):
                 self.path_pipe.send(self._path())
+                self.path_sent_at = time.monotonic()
             if seeds:
                 self.seeds_pipe.send({"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
         if changed:
