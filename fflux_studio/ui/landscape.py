@@ -44,7 +44,6 @@ class LandscapeTracker:
         self._closing = False
         self._lock = threading.Lock()
         self.thread: threading.Thread | None = None
-        self.grids = 0
 
     def follow(self, log_theta, phase: str = "") -> None:
         """Called from the optimiser's callback: cheap, just remembers the newest best point."""
@@ -114,7 +113,6 @@ class LandscapeTracker:
             except Cancelled:
                 break
             self._shown = (centre, pair)
-            self.grids += 1
             cost = time.perf_counter() - began
             self.emit({"kind": "landscape", "protocol": self.protocol, "i": i, "j": j, "grid_i": grid_i.tolist(),
                        "grid_j": grid_j.tolist(), "values": values.tolist(), "centre": centre.tolist(),

@@ -51,7 +51,6 @@ class StudioState(param.Parameterized):
     remaining = param.Number(default=None, allow_None=True)
     runs = param.Dict(default={}, doc="protocol -> jobs.Run, the latest finished run of each")
     learning = param.List(default=[], doc="learning-curve rows: protocol, size, rmse, mae")
-    landscape_pair = param.Tuple(default=(0, 1), length=2)
 
     def use(self, dataset, source: str) -> None:
         """Make ``dataset`` current: choose its first atom and property, and sizes that train quickly."""
@@ -97,11 +96,3 @@ class StudioState(param.Parameterized):
                       pso_swarm=self.pso_swarm, pso_max_iterations=self.pso_max_iterations)
         values.update(overrides)
         return ProtocolSettings(**values)
-
-    def budget(self, protocol: str) -> int:
-        """Iterations the protocol may use at most, for the progress bar."""
-        main = self.pso_max_iterations if self.optimizer == "pso" else self.max_iterations
-        if protocol == "dl":
-            return main * (self.n_starts if self.optimizer == "lbfgs" else 1)
-        seed = self.seed_max_iterations
-        return self.n_seeds * seed + main

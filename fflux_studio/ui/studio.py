@@ -94,7 +94,9 @@ class Studio(Viewer):
         self.estimate = None
         self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None)
         self.start_button.disabled, self.cancel_button.disabled = True, False
-        if self._callback is None and pn.state.curdoc is not None:
+        if self._callback is None:
+            # In a served session this runs on its document; in a notebook on the kernel's event
+            # loop; in a plain script (tests) nothing runs it and the caller drains by hand.
             self._callback = pn.state.add_periodic_callback(self.drain, period=self.period)
         return True
 

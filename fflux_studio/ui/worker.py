@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 import traceback
 
 from fflux_studio.dataset import DatasetError
@@ -37,7 +36,6 @@ class Worker:
         self.cancel = threading.Event()
         self.thread: threading.Thread | None = None
         self.task = ""
-        self.started = 0.0
 
     @property
     def busy(self) -> bool:
@@ -47,7 +45,7 @@ class Worker:
         if self.busy:
             raise Busy(f"{self.task} is still running; cancel it first")
         self.cancel = threading.Event()
-        self.task, self.started = task, time.perf_counter()
+        self.task = task
         self.thread = threading.Thread(target=self._run, args=(job, self.cancel), name=f"fflux-{task}",
                                        daemon=True)
         self.thread.start()

@@ -60,7 +60,6 @@ class TrainView(Viewer):
         self.path_sent_at = 0.0
         self.landscape = {}
         self.pair = (0, 1)
-        self.updates = 0
         self.x_axis = pn.widgets.RadioButtonGroup(name="x axis", value="iteration", button_type="light",
                                                   options={"iteration": "iteration", "evaluations": "evaluations",
                                                            "seconds": "seconds"})
@@ -188,8 +187,6 @@ class TrainView(Viewer):
                 self.path_sent_at = time.monotonic()
             if seeds:
                 self.seeds_pipe.send({"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
-        if changed:
-            self.updates += 1
         return changed
 
     def figures(self) -> dict:
