@@ -13,6 +13,6 @@ def create() -> pn.viewable.Viewable:
 
 
 if __name__ == "__main__":
-    pn.serve({"studio": create}, port=5006, show=False, title="FFLUX Studio")
+    pn.serve(create, port=5006, show=False, title="FFLUX Studio")
 elif pn.state.served:
     create().servable(title="FFLUX Studio")
