@@ -1,7 +1,7 @@
 """Many (atom, property) trainings at once: in this process, in local worker processes, or on Dask.
 
-Each task carries its own training data, so a worker needs nothing but the package. Local workers
-limit BLAS to one thread each (two fits sharing two cores beat two fits fighting over four threads).
+Each task carries its own training data, so a worker needs nothing but the package. BLAS is limited
+to one thread per fit by default (two fits sharing two cores beat two fits fighting over four threads).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from fflux_studio.gpr.model import GPRModel
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
@@ -40,27 +41,26 @@ def run_task(task: TrainingTask, callback=None, cancel=None) -> TrainingOutcome:
     return TrainingOutcome(task, result, result.model(**task.metadata))
 
 
-def _one_blas_thread() -> None:
-    """Worker initialiser: one BLAS thread per process."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
-def run_tasks(tasks: list[TrainingTask], workers: int = 1, dask_address: str | None = None, progress=None):
+def run_tasks(tasks: list[TrainingTask], workers: int = 1, dask_address: str | None = None, progress=None,
+              blas_threads: int = 1):
     """Train every task; yield outcomes as they finish (in order of completion).
 
     ``workers`` > 1 uses local processes; ``dask_address`` (a scheduler address, or ``local`` for a
     LocalCluster) uses Dask instead. In-process only, ``progress(task)`` gives each task's event callback.
+    ``blas_threads`` bounds BLAS threads per fit: more threads than free cores make every evaluation of
+    a small or medium model many times slower (measured: 48 ms instead of 0.09 ms on water when the
+    two cores were busy), so one thread per fit, with fits side by side, is the default.
     """
     if dask_address:
         yield from _run_on_dask(tasks, dask_address)
     elif workers <= 1:
-        for task in tasks:
-            yield run_task(task, callback=progress(task) if progress else None)
+        with threadpool_limits(blas_threads):
+            for task in tasks:
+                yield run_task(task, callback=progress(task) if progress else None)
     else:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_one_blas_thread) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=threadpool_limits,
+                                 initargs=(blas_threads,)) as pool:
             futures = [pool.submit(run_task, task) for task in tasks]
             try:
                 for future in as_completed(futures):

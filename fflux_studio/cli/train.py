@@ -67,6 +67,8 @@ def register(subparsers) -> None:
                           help="train several atoms at once in N local processes (one BLAS thread each)")
     parallel.add_argument("--dask", metavar="ADDRESS",
                           help="train atoms on a Dask cluster (scheduler address, or 'local')")
+    parser.add_argument("--blas-threads", type=int, default=1, metavar="N",
+                        help="BLAS threads per fit (default: 1; more only pays for large sets on idle cores)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)
 
@@ -138,6 +140,8 @@ def _summary(outcome, args, test, test_frames) -> dict:
 
 
 def run(args) -> int:
+    if args.jobs < 1 or args.blas_threads < 1:
+        raise UsageError("--jobs and --blas-threads must be at least 1")
     dataset = load_dataset(args.data, alf=alf_override(args))
     settings = _settings(args)
     train, test, test_frames = _split(dataset, args)
@@ -145,7 +149,8 @@ def run(args) -> int:
     progress = None if args.quiet else (lambda task: ProgressPrinter(task.label))
     summaries = []
     try:
-        for outcome in run_tasks(tasks, workers=args.jobs, dask_address=args.dask, progress=progress):
+        for outcome in run_tasks(tasks, workers=args.jobs, dask_address=args.dask, progress=progress,
+                                 blas_threads=args.blas_threads):
             summary = _summary(outcome, args, test, test_frames)
             summaries.append(summary)
             test_text = ""
