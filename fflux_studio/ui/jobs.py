@@ -1,8 +1,7 @@
 """What the session's worker thread runs: a training, a TL-vs-DL comparison, a learning curve.
 
 Jobs get ``emit`` (puts a plain dict on the session's queue) and ``cancel`` (threading.Event); they
-call the engine as the CLI does, but in a child process (ui/child.py), and know nothing of widgets
-or plots. The live landscape stays in this process: it is numpy-bound and releases the GIL.
+call the engine exactly as the CLI does and know nothing of widgets or plots.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import numpy as np
 from fflux_studio.evaluation import learning_curve, mae, rmse
 from fflux_studio.gpr import GPRModel
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
-from fflux_studio.ui.child import call_in_child
 from fflux_studio.ui.landscape import LandscapeTracker
 from fflux_studio.units import to_display
 
@@ -72,8 +70,8 @@ def train(protocol: str, problem: Problem, settings: ProtocolSettings, emit, can
         tracker.follow(event["log_theta"], event["phase"])
 
     try:
-        result = call_in_child(run_protocol, protocol, problem.x_train, problem.y_train, settings, callback=callback,
-                               cancel=cancel)
+        result = run_protocol(protocol, problem.x_train, problem.y_train, settings,
+                              callback=lambda event: callback(event.as_dict()), cancel=cancel)
         tracker.follow(result.log_theta)
         tracker.finish()
         model = result.model(**problem.metadata)
@@ -110,8 +108,8 @@ def learning(problem: Problem, settings: ProtocolSettings, sizes, emit, cancel) 
     can show each point as it arrives (the subsets depend only on the random state and size)."""
     for protocol in ("tl", "dl"):
         for size in sizes:
-            point, = call_in_child(learning_curve, protocol, problem.x_train, problem.y_train, problem.x_test,
-                                   problem.y_test, [size], settings, cancel=cancel)
+            point, = learning_curve(protocol, problem.x_train, problem.y_train, problem.x_test, problem.y_test,
+                                    [size], settings, cancel=cancel)
             (rmse_, mae_), unit = to_display(np.array([point.rmse, point.mae]), problem.target_unit)
             emit({"kind": "learning", "row": {"protocol": protocol, "size": point.n, "rmse": float(rmse_),
                                               "mae": float(mae_), "seconds": point.seconds, "unit": unit}})

@@ -40,13 +40,13 @@ def empty_traces() -> pd.DataFrame:
 
 def trace_elements(data, x: str, color: str, title: str) -> hv.Overlay:
     """All traces of one figure from one table, successive traces separated by a NaN row (a break in
-    the line), points coloured by trace. One table per figure, not one per trace: every stream of
-    an overlay refreshes the whole overlay, so one stream per figure keeps each update cheap."""
+    the line); hovering a point names its trace. One table per figure, not one per trace: every
+    stream of an overlay refreshes the whole overlay, so one stream per figure keeps each update
+    cheap. No colour mapping by trace: a mapped colour is a derived column, which breaks streaming
+    in the browser (the plot froze at its first rows)."""
     kdim, vdim = hv.Dimension(x, label=X_LABELS[x]), hv.Dimension("log_likelihood", label="ln L")
-    return (hv.Curve(data, kdim, vdim).opts(color=color, line_width=1.5, alpha=0.7, **LIVE)
-            * hv.Scatter(data, kdim, [vdim, "trace"]).opts(color="trace", cmap=list(SOURCE_COLORS), size=5,
-                                                           tools=["hover"], show_legend=True)).opts(
-        title=title, legend_position="bottom_right")
+    return (hv.Curve(data, kdim, vdim).opts(color=color, line_width=1.5, **LIVE)
+            * hv.Scatter(data, kdim, [vdim, "trace"]).opts(color=color, size=4, tools=["hover"])).opts(title=title)
 
 
 def streaming_traces(buffer: hv.streams.Buffer, x: str, color: str, title: str) -> hv.DynamicMap:

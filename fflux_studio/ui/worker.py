@@ -1,5 +1,4 @@
-"""One background thread per browser session, so training never blocks the page (the optimiser
-itself runs in a child process it waits on, see ui/child.py).
+"""One background thread per browser session, so training never blocks the page.
 
 The thread runs a job ``job(emit, cancel)`` and ``emit`` puts plain dicts on a SimpleQueue; the page
 drains the queue on a periodic callback. Nothing here touches a Panel or HoloViews object, and

@@ -37,6 +37,12 @@ def tab(page, name):
     page.locator(".bk-tab", has_text=name).click()
 
 
+def page_rows(page) -> int:
+    """The longest data source in the browser's Bokeh documents: what the page actually draws."""
+    return page.evaluate("() => Math.max(0, ...Bokeh.documents.flatMap(d => [...d.all_models]"
+                         ".filter(m => m.data !== undefined && m.get_length).map(m => m.get_length())))")
+
+
 def rows(studio) -> int:
     return sum(len(buffer.data) for buffer in studio.train_view.buffers.values())
 
@@ -58,6 +64,9 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     first = wait_until(lambda: rows(studio), 60, what="the first ln L points")
     wait_until(lambda: rows(studio) > first and studio.state.status == "running", 60,
                what="more ln L points while the run is still in progress")
+    drawn = wait_until(lambda: page_rows(page), 30, what="ln L points drawn in the browser")
+    wait_until(lambda: page_rows(page) > drawn and studio.state.status == "running", 60,
+               what="the browser to draw more points while the run is still in progress")
     wait_until(lambda: studio.train_view.landscape, 90, what="the landscape")
     assert studio.train_view.landscape_pane.object is not None
     assert studio.state.status == "running"

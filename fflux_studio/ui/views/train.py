@@ -75,6 +75,8 @@ class TrainView(Viewer):
         self.summary = pn.pane.Markdown("No run yet: press **Start training**.", sizing_mode="stretch_width")
         self.settings = pn.Param(state, parameters=list(SETTINGS), show_name=False, width=300,
                                  widgets={"subset": pn.widgets.FloatInput})
+        self._build_traces()
+        self._build_landscape()
 
     def _rows(self, name: str, row: dict) -> list[dict]:
         """The row for trace ``name``, after a NaN row when it starts a new trace in its figure."""
