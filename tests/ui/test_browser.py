@@ -43,6 +43,12 @@ def page_rows(page) -> int:
                          ".filter(m => m.data !== undefined && m.get_length).map(m => m.get_length())))")
 
 
+def page_landscape(page) -> bool:
+    """Whether the browser draws a computed landscape (not the 2 x 2 placeholder)."""
+    return page.evaluate("() => Bokeh.documents.some(d => [...d.all_models].some(m => m.data !== undefined"
+                         " && m.data.image !== undefined && m.data.image.length > 0 && m.data.image[0].length > 4))")
+
+
 def rows(studio) -> int:
     return sum(len(buffer.data) for buffer in studio.train_view.buffers.values())
 
@@ -68,6 +74,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     wait_until(lambda: page_rows(page) > drawn and studio.state.status == "running", 60,
                what="the browser to draw more points while the run is still in progress")
     wait_until(lambda: studio.train_view.landscape, 90, what="the landscape")
+    wait_until(lambda: page_landscape(page), 30, what="the browser to draw the landscape")
     assert studio.train_view.landscape_pane.object is not None
     assert studio.state.status == "running"
     settle(page)
