@@ -3,6 +3,7 @@ sessions the test can inspect, a browser, and a polling helper (never a fixed sl
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_ENV = "FFLUX_STUDIO_SCREENSHOTS"  # e.g. docs/screenshots, to refresh the committed ones
 
 
 def wait_until(predicate, timeout: float = 60.0, interval: float = 0.1, what: str = "condition"):
@@ -68,12 +69,14 @@ def browser():
 
 
 @pytest.fixture
-def shot():
-    """Save a screenshot of ``page`` as docs/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def shot(tmp_path_factory):
+    """Save a screenshot of ``page`` as <name>.png in $FFLUX_STUDIO_SCREENSHOTS (docs/screenshots
+    to refresh the committed ones), else in a temporary folder: a test run leaves the tree clean."""
+    folder = Path(os.environ[SCREENSHOTS_ENV]) if os.environ.get(SCREENSHOTS_ENV) else tmp_path_factory.mktemp("shots")
+    folder.mkdir(parents=True, exist_ok=True)
 
     def save(page, name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
