@@ -4,7 +4,8 @@ A subset optimum switches off features the subset cannot resolve (theta -> 0), a
 the gradient of such a feature is proportional to theta, so no later optimiser switches it back
 on: the relaxation ends in a worse optimum (NMA C1: ln L 5719 instead of 6386). Every stage,
 and the relaxation, therefore starts with log theta raised to at least ``revive_floor``. Measured
-(full-set relaxation evaluations, default settings otherwise): -6 gave NMA C1 a mean of 68 over five
+(full-set relaxation evaluations, default settings of the time, with a preconditioner eigenvalue
+floor of 1e-3 instead of today's 3e-2): -6 gave NMA C1 a mean of 68 over five
 seeds against 89 at -8 and 96 at -5, and glycine C1 72 and 130 against 132 and 159 at -8, with
 ln L at least as high. Stages are nested supersets of the seed's subset.
 
