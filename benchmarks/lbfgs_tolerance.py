@@ -14,7 +14,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 from threadpoolctl import threadpool_limits
 
 REPO = Path(__file__).resolve().parents[1]
