@@ -46,30 +46,21 @@ def test_missing_file(tmp_path, capsys):
     assert "none.csv: no such file or directory" in one_error_line(capsys)
 
 
-def test_csv_without_feature_columns(tmp_path, capsys):
+@pytest.mark.parametrize("text,message", [
+    ("a,b,iqa\n1,2,3\n", "X_C1_TRAINING_SET.csv, line 1: no feature columns"),
+    ("f1,f2,iqa\n1,2,3\n1,two,3\n", "line 3, field 'f2': non-numeric value 'two'"),
+    ("f1,f2,f3,iqa\n1,2,3,4\n2,3,4,5\n", "2 training points for atom C1 but 3 features"),
+])
+def test_bad_csv_is_one_line_and_status_2(tmp_path, capsys, text, message):
     path = tmp_path / "X_C1_TRAINING_SET.csv"
-    path.write_text("a,b,iqa\n1,2,3\n")
+    path.write_text(text)
     assert main(["train", str(path), "--property", "iqa"]) == 2
-    assert "X_C1_TRAINING_SET.csv, line 1: no feature columns" in one_error_line(capsys)
-
-
-def test_non_numeric_cell(tmp_path, capsys):
-    path = tmp_path / "X_C1_TRAINING_SET.csv"
-    path.write_text("f1,f2,iqa\n1,2,3\n1,two,3\n")
-    assert main(["train", str(path), "--property", "iqa"]) == 2
-    assert "line 3, field 'f2': non-numeric value 'two'" in one_error_line(capsys)
+    assert message in one_error_line(capsys)
 
 
 def test_unknown_property(shared_data, capsys):
     assert main(["train", str(water(shared_data)), "--property", "q99"]) == 2
     assert "no property 'q99' for atom O1" in one_error_line(capsys)
-
-
-def test_fewer_points_than_features(tmp_path, capsys):
-    path = tmp_path / "X_C1_TRAINING_SET.csv"
-    path.write_text("f1,f2,f3,iqa\n1,2,3,4\n2,3,4,5\n")
-    assert main(["train", str(path), "--property", "iqa"]) == 2
-    assert "2 training points for atom C1 but 3 features" in one_error_line(capsys)
 
 
 def test_test_size_too_large(shared_data, capsys):
