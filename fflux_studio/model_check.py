@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from fflux_studio.gpr.kernels import correlation
 from fflux_studio.gpr.likelihood import LIKELIHOODS, Likelihood
-from fflux_studio.gpr.model import GPRModel
+from fflux_studio.gpr.model import GPRModel, mean_and_weights, training_correlation
 
 LOG_LIKELIHOOD_TOLERANCE = 1e-6
 WEIGHTS_TOLERANCE = 1e-4
@@ -48,11 +47,10 @@ def check_model(model: GPRModel) -> ModelCheck:
     else:
         kind = min(LIKELIHOODS, key=lambda k: abs(values[k] - stored))
         relative = abs(values[kind] - stored) / abs(stored)
-    refit = GPRModel.fit(model.x, model.y, model.theta, model.kernel, kind, model.nugget)
-    weights_difference = float(np.abs(refit.weights - model.weights).max() / np.abs(refit.weights).max())
-    r = correlation(model.theta, model.kernel, model.x, model.x)
-    r.flat[:: model.n_train + 1] += model.nugget
+    r = training_correlation(model.theta, model.kernel, model.x, model.nugget)
     weights_mean = float(np.mean(model.y - r @ model.weights))
+    _, weights = mean_and_weights(r, model.y, kind)
+    weights_difference = float(np.abs(weights - model.weights).max() / np.abs(weights).max())
     offset = model.mean - weights_mean
     mean_consistent = abs(offset) <= MEAN_TOLERANCE * max(1.0, abs(weights_mean))
     ok = (relative is not None and relative <= LOG_LIKELIHOOD_TOLERANCE and weights_difference <= WEIGHTS_TOLERANCE)

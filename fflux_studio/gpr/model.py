@@ -11,6 +11,33 @@ from fflux_studio.gpr.kernels import Kernel, correlation
 from fflux_studio.gpr.likelihood import DEFAULT_NUGGET, LIKELIHOODS, NotPositiveDefinite
 
 
+def training_correlation(theta, kernel: Kernel, x, nugget: float) -> np.ndarray:
+    """R = K + nugget I over the training points, in the exact feature-by-feature form."""
+    r = correlation(theta, kernel, x, x)
+    r.flat[:: len(x) + 1] += nugget
+    return r
+
+
+def _factor(r: np.ndarray):
+    """Cholesky factor of ``r``, overwriting it; NotPositiveDefinite if there is none."""
+    try:
+        return cho_factor(r, lower=True, overwrite_a=True)
+    except np.linalg.LinAlgError as err:
+        raise NotPositiveDefinite(f"R is not positive definite: {err}") from err
+
+
+def mean_and_weights(r: np.ndarray, y: np.ndarray, likelihood: str) -> tuple[float, np.ndarray]:
+    """The mean the likelihood defines (mu-hat for the concentrated form, mean(y) for the marginal
+    one) and w = R^-1 (y - mu); ``r`` is overwritten by its factor."""
+    factor = _factor(r)
+    if likelihood == "concentrated":
+        ones = np.ones_like(y)
+        mean = float(ones @ cho_solve(factor, y) / (ones @ cho_solve(factor, ones)))
+    else:
+        mean = float(y.mean())
+    return mean, cho_solve(factor, y - mean)
+
+
 @dataclass
 class GPRModel:
     """Training data, hyperparameters and the mean/weights that predictions use.
@@ -46,18 +73,7 @@ class GPRModel:
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         theta = np.asarray(theta, dtype=float)
-        r = correlation(theta, kernel, x, x)
-        r.flat[:: len(y) + 1] += nugget
-        try:
-            factor = cho_factor(r, lower=True, overwrite_a=True)
-        except np.linalg.LinAlgError as err:
-            raise NotPositiveDefinite(f"R is not positive definite: {err}") from err
-        ones = np.ones_like(y)
-        if likelihood == "concentrated":
-            mean = float(ones @ cho_solve(factor, y) / (ones @ cho_solve(factor, ones)))
-        else:
-            mean = float(y.mean())
-        weights = cho_solve(factor, y - mean)
+        mean, weights = mean_and_weights(training_correlation(theta, kernel, x, nugget), y, likelihood)
         return cls(x=x, y=y, theta=theta, kernel=kernel, mean=mean, weights=weights,
                    likelihood=likelihood, nugget=nugget, **metadata)
 
@@ -82,9 +98,7 @@ class GPRModel:
 
     def _variance(self, k_star):
         """sigma^2 (1 - r^T R^-1 r), sigma^2 as the likelihood defines it (1 for the marginal form)."""
-        r = correlation(self.theta, self.kernel, self.x, self.x)
-        r.flat[:: self.n_train + 1] += self.nugget
-        factor = cho_factor(r, lower=True, overwrite_a=True)
+        factor = _factor(training_correlation(self.theta, self.kernel, self.x, self.nugget))
         residual = self.y - self.mean
         sigma2 = residual @ cho_solve(factor, residual) / self.n_train if self.likelihood == "concentrated" else 1.0
         reduction = np.einsum("ij,ji->i", k_star, cho_solve(factor, k_star.T))
