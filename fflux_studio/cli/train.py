@@ -92,17 +92,15 @@ def _atoms(dataset, args) -> list[str]:
     return [dataset.atom(args.atom).name]
 
 
-def _split(dataset, args):
+def _split(dataset, args, alf):
     """(train frames, test dataset or None, test frames)."""
+    test = load_dataset(args.test, alf=alf) if args.test else (dataset if args.test_size else None)
     try:
-        if args.test:
-            test = load_dataset(args.test, alf=alf_override(args))
-            train, _ = random_split(dataset.n_frames, None, args.train_size, args.random_state)
-            return train, test, np.arange(test.n_frames)
-        train, test_frames = random_split(dataset.n_frames, args.test_size, args.train_size, args.random_state)
+        train, test_frames = random_split(dataset.n_frames, None if args.test else args.test_size,
+                                          args.train_size, args.random_state)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    return train, (dataset if args.test_size else None), test_frames
+    return train, test, (np.arange(test.n_frames) if args.test else test_frames)
 
 
 def _task(dataset, atom: str, args, settings, train) -> TrainingTask:
@@ -142,9 +140,10 @@ def _summary(outcome, args, test, test_frames) -> dict:
 def run(args) -> int:
     if args.jobs < 1 or args.blas_threads < 1:
         raise UsageError("--jobs and --blas-threads must be at least 1")
-    dataset = load_dataset(args.data, alf=alf_override(args))
+    alf = alf_override(args)
+    dataset = load_dataset(args.data, alf=alf)
     settings = _settings(args)
-    train, test, test_frames = _split(dataset, args)
+    train, test, test_frames = _split(dataset, args, alf)
     tasks = [_task(dataset, atom, args, settings, train) for atom in _atoms(dataset, args)]
     progress = None if args.quiet else (lambda task: ProgressPrinter(task.label))
     summaries = []
