@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from fflux_studio.gpr.model import GPRModel
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
 
+
 @dataclass
 class TrainingTask:
     """One model to train: its data, protocol and settings, and the metadata its file carries."""
