@@ -76,6 +76,15 @@ class Dataset:
                                f"properties: {', '.join(targets) or 'none'}")
         return features.features, targets[prop]
 
+    def model_metadata(self, atom: str, prop: str) -> dict:
+        """What a model of ``prop`` for ``atom`` writes into its file besides the numbers
+        (GPRModel.fit keyword arguments); without elements, n_atoms follows from 3N - 6 features."""
+        features = self.atom(atom)
+        n_features = features.features.shape[1]
+        return {"system": self.system, "atom": features.name, "property_name": prop, "alf": features.alf,
+                "n_atoms": len(self.elements) if self.elements else (n_features + 6) // 3,
+                "feature_units": features.feature_units, "target_unit": self.unit(prop) or "Ha"}
+
     def unit(self, prop: str) -> str:
         return self.units.get(prop, "Ha" if prop in ("iqa", "atomic_energy", "energy") else "")
 

@@ -109,12 +109,8 @@ def _task(dataset, atom: str, args, settings, train) -> TrainingTask:
     if len(y) <= x.shape[1]:
         raise InputError(args.data, f"{len(y)} training points for atom {atom} but {x.shape[1]} features: "
                                     "a model needs more points than features")
-    features = dataset.atom(atom)
-    n_atoms = len(dataset.elements) if dataset.elements else (x.shape[1] + 6) // 3
-    metadata = dict(system=dataset.system, atom=features.name, property_name=args.property, alf=features.alf,
-                    n_atoms=n_atoms, feature_units=features.feature_units,
-                    target_unit=dataset.unit(args.property) or "Ha")
-    return TrainingTask(f"{features.name} {args.property}", x, y, args.protocol, settings, metadata)
+    metadata = dataset.model_metadata(atom, args.property)
+    return TrainingTask(f"{metadata['atom']} {args.property}", x, y, args.protocol, settings, metadata)
 
 
 def _summary(outcome, args, test, test_frames) -> dict:

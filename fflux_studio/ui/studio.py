@@ -119,11 +119,7 @@ class Studio(Viewer):
             raise ValueError("no dataset loaded yet")
         train, test = state.split()
         x, y = state.dataset.xy(state.atom, state.prop)
-        features = state.dataset.atom(state.atom)
-        elements = state.dataset.elements
-        metadata = {"system": state.dataset.system.upper(), "atom": features.name, "property_name": state.prop,
-                    "alf": features.alf, "n_atoms": len(elements) if elements else (x.shape[1] + 6) // 3,
-                    "feature_units": features.feature_units, "target_unit": state.unit or "Ha"}
+        metadata = {**state.dataset.model_metadata(state.atom, state.prop), "system": state.dataset.system.upper()}
         return jobs.Problem(x[train], y[train], x[test], y[test], state.unit or "Ha", metadata)
 
     def _prepare(self, **overrides):
