@@ -25,9 +25,9 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from fflux_studio.evaluation import mae, rmse  # noqa: E402
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood  # noqa: E402
 from fflux_studio.io.ferebus_csv import read_ferebus_csv  # noqa: E402
+from fflux_studio.metrics import mae, rmse  # noqa: E402
 from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "ferebus-paper-data" / "likelihood"

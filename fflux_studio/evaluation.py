@@ -1,5 +1,5 @@
-"""How good a model is: RMSE, MAE, S-curves (ICHOR's conventions, SPEC section 6), learning curves
-and likelihood landscapes."""
+"""How a model learns and where its optimum sits: learning curves and likelihood landscapes
+(the error measures themselves are in metrics.py)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from fflux_studio.gpr import NotPositiveDefinite
+from fflux_studio.metrics import mae, rmse
 from fflux_studio.optimize.events import check_cancel
+from fflux_studio.protocols import ProtocolSettings, run_protocol
 from fflux_studio.splits import nested_subsets
-
-
-def rmse(errors) -> float:
-    errors = np.asarray(errors, dtype=float)
-    return float(np.sqrt(np.mean(errors**2)))
-
-
-def mae(errors) -> float:
-    return float(np.mean(np.abs(np.asarray(errors, dtype=float))))
-
-
-def s_curve(errors) -> tuple[np.ndarray, np.ndarray]:
-    """Absolute errors sorted ascending, against percentiles linspace(100/n, 100, n)."""
-    absolute = np.sort(np.abs(np.asarray(errors, dtype=float)))
-    n = len(absolute)
-    return absolute, np.linspace(100.0 / n, 100.0, n)
 
 
 @dataclass(frozen=True)
@@ -50,8 +36,6 @@ def learning_curve(protocol: str, x_train, y_train, x_test, y_test, sizes, setti
     ``settings.random_state`` so TL and DL curves with the same settings see the same points.
     Errors are in the target's own unit.
     """
-    from fflux_studio.protocols import ProtocolSettings, run_protocol
-
     settings = ProtocolSettings() if settings is None else settings
     x_train, y_train = np.asarray(x_train, dtype=float), np.asarray(y_train, dtype=float)
     x_test, y_test = np.asarray(x_test, dtype=float), np.asarray(y_test, dtype=float)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from fflux_studio.evaluation import landscape, learning_curve, mae, most_influential, rmse, s_curve
+from fflux_studio.evaluation import landscape, learning_curve, most_influential
 from fflux_studio.gpr import Kernel, Likelihood, NotPositiveDefinite
 from fflux_studio.io.ferebus_csv import read_ferebus_csv
 from fflux_studio.protocols import ProtocolSettings
@@ -19,15 +19,6 @@ def one_blas_thread():
 def ammonia(shared_data, kind):
     path = shared_data / "ferebus-paper-data" / "likelihood" / "ammonia" / f"AMMONIA_N1_{kind}_SET.csv"
     return read_ferebus_csv(path).xy("N1", "iqa")
-
-
-def test_errors_and_s_curve():
-    errors = np.array([3.0, -4.0])
-    assert rmse(errors) == pytest.approx(np.sqrt(12.5))
-    assert mae(errors) == 3.5
-    absolute, percent = s_curve(errors)
-    np.testing.assert_array_equal(absolute, [3.0, 4.0])
-    np.testing.assert_array_equal(percent, [50.0, 100.0])
 
 
 @pytest.mark.parametrize("protocol", ["dl", "tl"])

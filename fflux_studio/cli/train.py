@@ -10,13 +10,13 @@ import numpy as np
 from fflux_studio.cli import UsageError
 from fflux_studio.cli.options import add_alf_option, alf_override
 from fflux_studio.cli.progress import ProgressPrinter
-from fflux_studio.evaluation import mae, rmse
 from fflux_studio.gpr.kernels import KERNEL_NAMES
 from fflux_studio.gpr.likelihood import LIKELIHOODS
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.model_file import write_model
 from fflux_studio.jobs import TrainingTask, run_tasks
+from fflux_studio.metrics import mae, rmse
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.splits import random_split
 from fflux_studio.units import to_display

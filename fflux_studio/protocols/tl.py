@@ -19,8 +19,8 @@ import time
 
 import numpy as np
 
-from fflux_studio.evaluation import rmse
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood, NotPositiveDefinite
+from fflux_studio.metrics import rmse
 from fflux_studio.optimize.events import Iteration, check_cancel
 from fflux_studio.optimize.lbfgs import lbfgs
 from fflux_studio.protocols.growth import grow, revive, transfer_curvature

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fflux_studio.evaluation import learning_curve, mae, rmse
+from fflux_studio.evaluation import learning_curve
 from fflux_studio.gpr import GPRModel
+from fflux_studio.metrics import mae, rmse
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
 from fflux_studio.ui.landscape import LandscapeTracker
 from fflux_studio.units import to_display

@@ -13,6 +13,8 @@ import holoviews.plotting.mpl  # noqa: F401  (registers matplotlib options, so P
 import numpy as np
 import pandas as pd
 
+from fflux_studio.metrics import s_curve
+
 hv.Store.set_current_backend("bokeh")
 
 TRACE_COLUMNS = ("iteration", "evaluations", "seconds", "log_likelihood")
@@ -116,8 +118,7 @@ def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
     """ICHOR S-curves: sorted absolute test errors against percentile, log error axis, steps-post."""
     curves = []
     for protocol, values in errors.items():
-        absolute = np.sort(np.abs(np.asarray(values, dtype=float)))
-        percent = np.linspace(100.0 / len(absolute), 100.0, len(absolute))
+        absolute, percent = s_curve(values)
         curves.append(hv.Curve((np.maximum(absolute, 1e-12), percent), hv.Dimension("error", label=f"|error| ({unit})"),
                                hv.Dimension("percentile", label="points (%)", range=(0, 100)),
                                label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
