@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fflux_studio.units import default_unit
+
 
 class DatasetError(KeyError):
     """An atom or property that the dataset does not have; the message lists what it has."""
@@ -86,7 +88,7 @@ class Dataset:
                 "feature_units": features.feature_units, "target_unit": self.unit(prop) or "Ha"}
 
     def unit(self, prop: str) -> str:
-        return self.units.get(prop, "Ha" if prop in ("iqa", "atomic_energy", "energy") else "")
+        return self.units.get(prop) or default_unit(prop)
 
     def subset(self, frames) -> "Dataset":
         """The same dataset restricted to ``frames`` (indices or a boolean mask)."""

@@ -1,7 +1,23 @@
 """Physical constants and unit conversions: the one place where units change."""
 
+import re
+
 BOHR_PER_ANGSTROM = 1.0 / 0.529177210903
 HARTREE_TO_KJMOL = 2625.4996394799
+
+_MOMENT = re.compile(r"^q(?P<rank>\d)(?P<m>\d)[cs]?$")
+
+
+def default_unit(prop: str) -> str:
+    """The unit ICHOR and FFLUX give a property: Ha for energies, e for the charge q00, e*bohr^l for
+    a multipole moment qlm (one word, as a .model file's ``units.y`` needs); "" when unknown."""
+    if prop in ("iqa", "atomic_energy", "energy"):
+        return "Ha"
+    match = _MOMENT.match(prop)
+    if not match:
+        return ""
+    rank = int(match["rank"])
+    return "e" if rank == 0 else ("e*bohr" if rank == 1 else f"e*bohr^{rank}")
 
 
 def to_display(values, unit: str):

@@ -49,6 +49,34 @@ def atom_features(positions, alf) -> np.ndarray:
     return out
 
 
+def alf_rotation(positions, alf) -> np.ndarray:
+    """C of the atom whose 0-based ALF is ``alf``, for ``positions`` (F, N, 3) in Å: (F, 3, 3), rows
+    x̂, ŷ, ẑ in global coordinates, so that C @ v is v in the ALF. The same frame as the features',
+    which multipole moments are rotated into."""
+    with np.errstate(all="ignore"):
+        frame = _axes(np.asarray(positions, dtype=float) * BOHR_PER_ANGSTROM, alf)
+    bad = np.flatnonzero(~np.isfinite(frame).all(axis=(1, 2)))
+    if bad.size:
+        raise FeatureError("local frame is not finite (coordinates too large?)", int(bad[0]), alf[0])
+    return frame
+
+
+def _axes(p: np.ndarray, alf) -> np.ndarray:
+    """Rows x̂, ŷ (Gram–Schmidt) and ẑ = x̂ × ŷ of the ALF over frames, checking that the frame exists."""
+    origin, x_atom, xy_atom = alf
+    to_x = p[:, x_atom] - p[:, origin]
+    f1 = np.linalg.norm(to_x, axis=1)
+    _check(f1, f"atom {x_atom + 1} (x-axis) coincides with the origin", origin)
+    to_xy = p[:, xy_atom] - p[:, origin]
+    _check(np.linalg.norm(to_xy, axis=1), f"atom {xy_atom + 1} (xy-plane) coincides with the origin", origin)
+    x_hat = to_x / f1[:, None]
+    y = to_xy - np.sum(to_xy * x_hat, axis=1)[:, None] * x_hat
+    y_norm = np.linalg.norm(y, axis=1)
+    _check(y_norm, f"atoms {origin + 1}, {x_atom + 1}, {xy_atom + 1} of the frame are collinear", origin)
+    y_hat = y / y_norm[:, None]
+    return np.stack([x_hat, y_hat, np.cross(x_hat, y_hat)], axis=1)
+
+
 def _features(p: np.ndarray, alf) -> np.ndarray:
     origin, x_atom = alf[0], alf[1]
     to_x = p[:, x_atom] - p[:, origin]
@@ -56,23 +84,15 @@ def _features(p: np.ndarray, alf) -> np.ndarray:
     _check(f1, f"atom {x_atom + 1} (x-axis) coincides with the origin", origin)
     if p.shape[1] == 2:
         return f1[:, None]
-    xy_atom = alf[2]
-    to_xy = p[:, xy_atom] - p[:, origin]
+    frame = _axes(p, alf)
+    to_xy = p[:, alf[2]] - p[:, origin]
     f2 = np.linalg.norm(to_xy, axis=1)
-    _check(f2, f"atom {xy_atom + 1} (xy-plane) coincides with the origin", origin)
-    x_hat = to_x / f1[:, None]
-    y = to_xy - np.sum(to_xy * x_hat, axis=1)[:, None] * x_hat
-    y_norm = np.linalg.norm(y, axis=1)
-    _check(y_norm, f"atoms {origin + 1}, {x_atom + 1}, {xy_atom + 1} of the frame are collinear", origin)
-    y_hat = y / y_norm[:, None]
-    z_hat = np.cross(x_hat, y_hat)
     f3 = np.arccos(np.clip(np.sum(to_x * to_xy, axis=1) / (f1 * f2), -1.0, 1.0))
     others = [j for j in range(p.shape[1]) if j not in alf]
     out = np.empty((p.shape[0], n_features(p.shape[1])))
     out[:, 0], out[:, 1], out[:, 2] = f1, f2, f3
     if others:
         rel = p[:, others] - p[:, origin][:, None, :]
-        frame = np.stack([x_hat, y_hat, z_hat], axis=1)
         zeta = np.einsum("fkc,fmc->fmk", frame, rel)
         r = np.linalg.norm(zeta, axis=2)
         closest = np.argmin(r, axis=1)

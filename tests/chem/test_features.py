@@ -8,7 +8,7 @@ from scipy.spatial import cKDTree
 from scipy.spatial.transform import Rotation
 
 from fflux_studio.chem.alf import choose_alf
-from fflux_studio.chem.features import FeatureError, all_features, atom_features, periodic_mask
+from fflux_studio.chem.features import FeatureError, alf_rotation, all_features, atom_features, periodic_mask
 from fflux_studio.units import BOHR_PER_ANGSTROM
 
 from .test_alf import METHANOL
@@ -33,6 +33,16 @@ def test_conventions_on_a_hand_built_geometry():
     b = BOHR_PER_ANGSTROM
     assert np.allclose(f, [b, np.sqrt(2) * b, np.pi / 4, np.sqrt(3) * b, np.arccos(1 / np.sqrt(3)), -3 * np.pi / 4])
     assert periodic_mask(12).nonzero()[0].tolist() == [5, 8, 11]
+
+
+def test_alf_rotation_rows_are_the_frame_axes():
+    # x-axis atom along (1, 1, 0), xy-plane atom along +z: x̂ = (1, 1, 0)/√2, ŷ = ẑ_global, ẑ = x̂ × ŷ
+    positions = np.array([[[2, 2, 2], [3, 3, 2], [2, 2, 5]]], dtype=float)
+    c = alf_rotation(positions, (0, 1, 2))[0]
+    s = 1 / np.sqrt(2)
+    assert np.allclose(c, [[s, s, 0], [0, 0, 1], [s, -s, 0]])
+    with pytest.raises(FeatureError, match="collinear"):
+        alf_rotation(np.array([[[0, 0, 0], [1, 0, 0], [2, 0, 0]]], dtype=float), (0, 1, 2))
 
 
 def test_water_features_match_ichor_reference_features(shared_data):

@@ -1,0 +1,24 @@
+"""A molecule's dipole from its atoms' charges and dipoles: μ = Σ_A (q_A r_A + μ_A), origin at the
+global origin (independent of it for a neutral molecule), in e·bohr."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fflux_studio.chem.multipoles import MOMENTS
+from fflux_studio.units import BOHR_PER_ANGSTROM
+
+_DIPOLE = [MOMENTS.index(label) for label in ("q11c", "q11s", "q10")]
+
+
+def dipole_vectors(moments) -> np.ndarray:
+    """(μx, μy, μz) = (q11c, q11s, q10) of moments (..., 24) in MOMENTS order."""
+    return np.asarray(moments, dtype=float)[..., _DIPOLE]
+
+
+def molecular_dipole(positions, charges, global_moments) -> np.ndarray:
+    """μ (F, 3) in e·bohr from ``positions`` (F, N, 3) Å, net charges q00 (F, N) and the atoms'
+    moments (F, N, 24) in the global frame (see :func:`fflux_studio.chem.multipoles.atoms_to_global`)."""
+    positions = np.asarray(positions, dtype=float) * BOHR_PER_ANGSTROM
+    charges = np.asarray(charges, dtype=float)
+    return np.einsum("fn,fnc->fc", charges, positions) + dipole_vectors(global_moments).sum(axis=1)
