@@ -8,7 +8,13 @@ import numpy as np
 
 
 class Cancelled(Exception):
-    """Raised inside an optimiser when its cancel token is set; the run stops at once."""
+    """Raised inside an optimiser when its cancel token is set; the run stops at once.
+
+    ``result`` is the interrupted optimiser run's best point (an OptimizeResult with status
+    ``cancelled``), or None when it had evaluated no point yet.
+    """
+
+    result = None
 
 
 @dataclass(frozen=True)

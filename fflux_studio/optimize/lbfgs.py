@@ -26,6 +26,7 @@ from scipy.optimize import minimize
 from fflux_studio.gpr import NotPositiveDefinite
 from fflux_studio.optimize.progress import OptimizeResult, Reporter
 from fflux_studio.optimize.pso import LN2
+from fflux_studio.optimize.status import BUDGET_REACHED, CONVERGED, STALLED
 
 BOUNDS = (-20.0, 7.0)
 FTOL = 2.2e-9
@@ -33,6 +34,9 @@ GTOL = 1e-3
 STALL_TOLERANCE = 1e-7
 STALL_ITERATIONS = 10
 START_BOX = (-LN2, 3.0 - LN2)
+SCIPY_STATUS = {0: CONVERGED, 1: BUDGET_REACHED}
+"""scipy's L-BFGS-B status -> ours; 2 (the line search found no better point) and 99 (our stall
+window raised StopIteration in the callback) are ``stalled``."""
 
 
 def lbfgs(likelihood, log_theta0, *, bounds=BOUNDS, max_iterations: int = 1000, ftol: float = FTOL,
@@ -69,7 +73,7 @@ def lbfgs(likelihood, log_theta0, *, bounds=BOUNDS, max_iterations: int = 1000, 
     box = None if preconditioned else [(bounds[0] - o, bounds[1] - o) for o in origin]
     result = minimize(objective, np.zeros(d), jac=True, method="L-BFGS-B", bounds=box, callback=iteration,
                       options={"maxiter": max_iterations, "ftol": ftol, "gtol": gtol, "maxls": 40})
-    return reporter.result(str(result.message))
+    return reporter.result(SCIPY_STATUS.get(result.status, STALLED), str(result.message))
 
 
 def random_starts(rng, n_features: int, count: int, box=START_BOX) -> np.ndarray:

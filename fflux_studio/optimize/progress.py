@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from fflux_studio.gpr import NotPositiveDefinite
-from fflux_studio.optimize.events import Iteration, check_cancel
+from fflux_studio.optimize.events import Cancelled, Iteration, check_cancel
+from fflux_studio.optimize.status import CANCELLED
 
 
 @dataclass
@@ -24,6 +25,7 @@ class OptimizeResult:
     evaluations: int
     iterations: int
     seconds: float
+    status: str
     message: str = ""
 
 
@@ -47,7 +49,7 @@ class Reporter:
 
     def evaluate(self, log_theta, gradient: bool = True):
         """(ln L, gradient) at ``log_theta``; raises NotPositiveDefinite at a failed point."""
-        check_cancel(self.cancel)
+        self._check_cancel()
         log_theta = np.array(log_theta, dtype=float)
         self.evaluations += 1
         value, grad = self.likelihood(log_theta, gradient=gradient)
@@ -69,10 +71,20 @@ class Reporter:
             self.callback(Iteration(self.phase, self.source, self.iterations, self.best_value,
                                     self.best_log_theta.copy(), time.perf_counter() - self.started,
                                     self.evaluations))
-        check_cancel(self.cancel)
+        self._check_cancel()
 
-    def result(self, message: str = "") -> OptimizeResult:
+    def _check_cancel(self) -> None:
+        """check_cancel, with the best point so far on the Cancelled exception."""
+        try:
+            check_cancel(self.cancel)
+        except Cancelled as err:
+            if self.best_log_theta is not None:
+                err.result = self.result(CANCELLED, "cancelled")
+            raise
+
+    def result(self, status: str, message: str = "") -> OptimizeResult:
+        """The best point, with why the run stopped (optimize/status.py) and the optimiser's own words."""
         if self.best_log_theta is None:
             raise NotPositiveDefinite("no point evaluated by this optimiser was positive definite")
         return OptimizeResult(self.best_log_theta.copy(), float(self.best_value), self.evaluations,
-                              self.iterations, time.perf_counter() - self.opened, message)
+                              self.iterations, time.perf_counter() - self.opened, status, message)

@@ -15,6 +15,7 @@ import numpy as np
 
 from fflux_studio.gpr import NotPositiveDefinite
 from fflux_studio.optimize.progress import OptimizeResult, Reporter
+from fflux_studio.optimize.status import BUDGET_REACHED, STALLED
 
 LN2 = float(np.log(2.0))
 MAX_REDRAWS = 1000
@@ -75,7 +76,8 @@ def pso(likelihood, *, rng=None, swarm: int = 50, max_iterations: int = 1000, in
     best_positions, best_costs = positions.copy(), costs.copy()
     g = int(np.argmin(costs))
     global_position, global_cost = positions[g].copy(), costs[g]
-    stall_cost, stall_count, message = np.inf, 0, f"iteration cap {max_iterations} reached"
+    stall_cost, stall_count = np.inf, 0
+    status, message = BUDGET_REACHED, f"iteration cap {max_iterations} reached"
     for _ in range(max_iterations):
         r1 = rng.random((swarm, d))
         r2 = rng.random((swarm, d))
@@ -97,9 +99,9 @@ def pso(likelihood, *, rng=None, swarm: int = 50, max_iterations: int = 1000, in
         else:
             stall_count, stall_cost = 0, global_cost
         if stall_count >= stall_iterations:
-            message = f"relative change <= {tolerance:g} for {stall_iterations} iterations"
+            status, message = STALLED, f"relative change <= {tolerance:g} for {stall_iterations} iterations"
             break
-    return reporter.result(message)
+    return reporter.result(status, message)
 
 
 def pso_around(likelihood, log_theta, *, radius: float = 0.5, **options) -> OptimizeResult:

@@ -28,4 +28,4 @@ def run_dl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
         evaluations = sum(r.evaluations for r in runs)
     total = time.perf_counter() - started
     return ProtocolResult("dl", settings, best.log_theta, best.log_likelihood, evaluations,
-                          {"seeding": 0.0, "relaxation": total, "total": total}, x, y)
+                          {"seeding": 0.0, "relaxation": total, "total": total}, x, y, status=best.status)

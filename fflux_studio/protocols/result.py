@@ -27,6 +27,9 @@ class SourceFit:
 class ProtocolResult:
     """The optimum of a DL or TL run on (x, y); ``seconds`` has keys seeding, relaxation and total.
 
+    ``status`` is why the full-set search stopped (DL: its best start; TL: the relaxation), one of
+    optimize/status.py: converged, budget reached or stalled (a cancelled run raises Cancelled).
+
     TL only: ``sources`` are the source models, ``seed_index`` the chosen one, ``stages`` the seed
     refitted on growing subsets (SourceFit with index n_seeds + k).
     """
@@ -42,6 +45,7 @@ class ProtocolResult:
     sources: list = field(default_factory=list)
     seed_index: int | None = None
     stages: list = field(default_factory=list)
+    status: str = field(kw_only=True)
 
     @property
     def theta(self) -> np.ndarray:

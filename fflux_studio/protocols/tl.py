@@ -58,7 +58,7 @@ def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
     evaluations += (sum(s.evaluations for s in sources + stages) + len(sources) + relaxed.evaluations)
     return ProtocolResult("tl", settings, log_theta, value, evaluations,
                           {"seeding": seeding, "relaxation": total - seeding, "total": total}, x, y,
-                          sources, seed, stages)
+                          sources, seed, stages, status=relaxed.status)
 
 
 def _fit_source(index, subset, x, y, kernel, settings, rng, callback, cancel, started) -> SourceFit:

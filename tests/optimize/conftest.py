@@ -55,3 +55,18 @@ class Bowl:
 @pytest.fixture
 def bowl():
     return Bowl([0.3, 1.2, -0.4])
+
+
+class Valley(Bowl):
+    """ln L = -Rosenbrock(log theta): a curved valley that L-BFGS-B follows for ~40 iterations to
+    its optimum at (1, 1), where ln L = 0."""
+
+    def __init__(self):
+        super().__init__([1.0, 1.0])
+
+    def __call__(self, log_theta, gradient=True):
+        self.n_evaluations += 1
+        a, b = np.asarray(log_theta, dtype=float)
+        value = (1 - a) ** 2 + 100 * (b - a * a) ** 2
+        slope = np.array([-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)])
+        return -value, (-slope if gradient else None)

@@ -1,15 +1,14 @@
 """L-BFGS-B on ln L: reaches FEREBUS's optima, survives failed points, reports and cancels."""
 
-import threading
-
 import numpy as np
 import pytest
 
 from fflux_studio.io.model_file import read_model
 from fflux_studio.optimize.events import Cancelled
 from fflux_studio.optimize.lbfgs import lbfgs, multistart_lbfgs, random_starts
+from fflux_studio.optimize.status import BUDGET_REACHED, CANCELLED, CONVERGED, STALLED
 
-from .conftest import Bowl
+from .conftest import Bowl, Valley
 
 MODELS = {"water": "water/concentrated/WATER_iqa_O1.model", "ammonia": "ammonia/concentrated/AMMONIA_iqa_N1.model"}
 
@@ -47,19 +46,35 @@ def test_multistart_is_reproducible_and_labels_sources(bowl):
         assert iterations == list(range(1, len(iterations) + 1))
 
 
-def test_cancel_stops_promptly(ammonia):
-    cancel = threading.Event()
-    seen = []
-
-    def callback(event):
-        seen.append(event)
-        if event.iteration == 2:
-            cancel.set()
-
+def test_cancel_stops_promptly(ammonia, cancel_at):
+    callback = cancel_at(2)
     with pytest.raises(Cancelled):
-        lbfgs(ammonia, np.zeros(6), callback=callback, cancel=cancel)
-    assert len(seen) == 2
-    assert ammonia.n_evaluations <= seen[-1].evaluations + 1
+        lbfgs(ammonia, np.zeros(6), callback=callback, cancel=callback.token)
+    assert len(callback.events) == 2
+    assert ammonia.n_evaluations <= callback.events[-1].evaluations + 1
+
+
+def test_each_stop_is_reported_for_what_it_was():
+    start = [-1.5, 2.0]
+    converged = lbfgs(Valley(), start)
+    assert converged.status == CONVERGED
+    np.testing.assert_allclose(converged.log_theta, [1.0, 1.0], atol=1e-3)
+    budget = lbfgs(Valley(), start, max_iterations=2)
+    assert budget.status == BUDGET_REACHED and budget.iterations == 2
+    assert budget.log_likelihood < converged.log_likelihood - 1.0
+    stalled = lbfgs(Valley(), start, stall_tolerance=0.5, stall_iterations=3)
+    assert stalled.status == STALLED and stalled.iterations < converged.iterations
+    assert stalled.log_likelihood < converged.log_likelihood - 1.0
+
+
+def test_a_cancelled_run_carries_its_best_point(cancel_at):
+    callback = cancel_at(3)
+    with pytest.raises(Cancelled) as stopped:
+        lbfgs(Valley(), [-1.5, 2.0], callback=callback, cancel=callback.token)
+    best, last = stopped.value.result, callback.events[-1]
+    assert best.status == CANCELLED and best.iterations == 3
+    assert best.log_likelihood == last.log_likelihood
+    np.testing.assert_array_equal(best.log_theta, last.log_theta)
 
 
 def test_stall_window_ends_the_crawl_early(water):

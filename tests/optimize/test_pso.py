@@ -1,13 +1,12 @@
 """FEREBUS's particle swarm: its parameterisation, its optimum on real data, events and cancel."""
 
-import threading
-
 import numpy as np
 import pytest
 
 from fflux_studio.io.model_file import read_model
 from fflux_studio.optimize.events import Cancelled
 from fflux_studio.optimize.pso import pso, pso_around, to_ferebus, to_log_theta
+from fflux_studio.optimize.status import BUDGET_REACHED, CANCELLED, STALLED
 
 from .conftest import Bowl
 
@@ -30,7 +29,13 @@ def test_pso_reaches_ferebus_optimum_on_water(water):
     result = pso(water, rng=0)
     assert result.log_likelihood == pytest.approx(WATER_REFERENCE, abs=1e-4)
     assert result.evaluations == water.n_evaluations
-    assert "relative change" in result.message
+    assert result.status == STALLED and "relative change" in result.message
+    assert result.iterations < 1000
+
+
+def test_a_swarm_stopped_by_its_iteration_cap_says_so(bowl):
+    result = pso(bowl, rng=0, max_iterations=5)
+    assert result.status == BUDGET_REACHED and result.iterations == 5
 
 
 def test_pso_is_reproducible_and_reports_increasing_iterations(bowl):
@@ -52,18 +57,14 @@ def test_pso_redraws_particles_that_fail():
     assert result.log_likelihood > -0.2
 
 
-def test_cancel_from_the_callback_stops_within_the_iteration(bowl):
-    cancel = threading.Event()
-    seen = []
-
-    def callback(event):
-        seen.append(event)
-        if event.iteration == 3:
-            cancel.set()
-
-    with pytest.raises(Cancelled):
-        pso(bowl, rng=0, callback=callback, cancel=cancel)
+def test_cancel_from_the_callback_stops_within_the_iteration(bowl, cancel_at):
+    callback = cancel_at(3)
+    with pytest.raises(Cancelled) as stopped:
+        pso(bowl, rng=0, callback=callback, cancel=callback.token)
+    seen = callback.events
     assert len(seen) == 3
+    assert stopped.value.result.status == CANCELLED
+    assert stopped.value.result.log_likelihood == seen[-1].log_likelihood
     assert bowl.n_evaluations == seen[-1].evaluations
 
 

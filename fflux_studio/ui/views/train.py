@@ -223,7 +223,8 @@ def summary_markdown(run) -> str:
     m = run.metrics
     seconds = m["seconds"]
     lines = [f"### {plots.PROTOCOL_NAMES[run.protocol]} finished",
-             f"- ln L **{m['log_likelihood']:.6g}** after {m['evaluations']} likelihood evaluations",
+             f"- ln L **{m['log_likelihood']:.6g}** after {m['evaluations']} likelihood evaluations "
+             f"(full-set search: **{m['status']}**)",
              f"- wall time {seconds['total']:.2f} s (seeding {seconds['seeding']:.2f} s, "
              f"relaxation {seconds['relaxation']:.2f} s)",
              f"- test RMSE **{m['test_rmse']:.4g} {m['unit']}**, MAE {m['test_mae']:.4g} {m['unit']} "
