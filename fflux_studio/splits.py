@@ -6,16 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fflux_studio.sizes import size_count
+
 
 def _count(size, total: int, what: str) -> int:
-    """A size given as a fraction (0 < f < 1) or a count, checked against ``total``."""
+    """A size given as a fraction or a count (sizes.py), checked against ``total``; None is none."""
     if size is None:
         return 0
-    if isinstance(size, float) and 0.0 < size < 1.0:
-        return max(1, int(round(size * total)))
-    count = int(size)
-    if count != size or count < 0:
-        raise ValueError(f"{what} must be a fraction in (0, 1) or a non-negative count, got {size!r}")
+    count = size_count(size, total, what)
     if count > total:
         raise ValueError(f"{what} {count} exceeds the {total} frames available")
     return count

@@ -6,10 +6,14 @@ from dataclasses import asdict, dataclass
 
 from fflux_studio.gpr.kernels import KERNEL_NAMES
 from fflux_studio.gpr.likelihood import DEFAULT_NUGGET, LIKELIHOODS
+from fflux_studio.sizes import size_count, size_value
 
 OPTIMIZERS = ("lbfgs", "pso")
 SELECTIONS = ("likelihood", "rmse")
 MIN_POINTS_PER_FEATURE = 3
+CHOICES = {"kernel": KERNEL_NAMES, "likelihood": LIKELIHOODS, "optimizer": OPTIMIZERS, "seed_optimizer": OPTIMIZERS,
+           "selection": SELECTIONS}
+"""The allowed values of every field that is a choice, for the CLI's and the Studio's menus."""
 
 
 @dataclass(frozen=True)
@@ -17,8 +21,8 @@ class ProtocolSettings:
     """Settings of a DL or TL run.
 
     ``optimizer`` is the DL search and the TL relaxation; ``seed_optimizer`` fits the TL source models.
-    ``subset`` is a fraction of the training set (float in (0, 1)) or a count (int); a fraction is
-    raised to at least 3 x n_features points, a count below that is an error. PSO options follow
+    ``subset`` is a fraction of the training set or a count (sizes.py; 40.0 is kept as the count 40);
+    a fraction is raised to at least 3 x n_features points, a count below that is an error. PSO options follow
     FEREBUS (search box in its p = ln(2 theta)); ``pso_radius`` (in ln theta) is the half-width of
     the swarm drawn around the seed when the relaxation is a PSO. ``seed_max_iterations`` is the
     small budget of each source fit. ``ftol``/``gtol`` are L-BFGS-B's tolerances, and it
@@ -65,11 +69,8 @@ class ProtocolSettings:
     stage_ftol: float = 1e-6
 
     def __post_init__(self):
-        _choice("kernel", self.kernel, KERNEL_NAMES)
-        _choice("likelihood", self.likelihood, LIKELIHOODS)
-        _choice("optimizer", self.optimizer, OPTIMIZERS)
-        _choice("seed_optimizer", self.seed_optimizer, OPTIMIZERS)
-        _choice("selection", self.selection, SELECTIONS)
+        for name, allowed in CHOICES.items():
+            _choice(name, getattr(self, name), allowed)
         if not self.nugget >= 0.0:
             raise ValueError(f"nugget must be >= 0, got {self.nugget!r}")
         for name in ("n_seeds", "n_starts", "max_iterations", "seed_max_iterations", "pso_swarm",
@@ -77,12 +78,7 @@ class ProtocolSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if isinstance(self.subset, bool) or not isinstance(self.subset, (int, float)):
-            raise ValueError(f"subset must be a fraction in (0, 1) or a count, got {self.subset!r}")
-        if isinstance(self.subset, float) and not 0.0 < self.subset < 1.0:
-            raise ValueError(f"subset as a fraction must lie in (0, 1), got {self.subset!r}")
-        if isinstance(self.subset, int) and self.subset < 1:
-            raise ValueError(f"subset as a count must be positive, got {self.subset!r}")
+        object.__setattr__(self, "subset", size_value(self.subset, "subset"))
         if any(not 0.0 < f < 1.0 for f in self.stages):
             raise ValueError(f"stages must be fractions in (0, 1), got {self.stages!r}")
         if not self.log_theta_min < self.log_theta_max:
@@ -97,13 +93,12 @@ class ProtocolSettings:
     def subset_size(self, n_points: int, n_features: int) -> int:
         """Points per source model for a training set of ``n_points`` x ``n_features``."""
         minimum = MIN_POINTS_PER_FEATURE * n_features
+        size = size_count(self.subset, n_points, "subset")
         if isinstance(self.subset, float):
-            size = max(int(round(self.subset * n_points)), minimum)
-        else:
-            size = self.subset
-            if size < minimum:
-                raise ValueError(f"subset of {size} points is smaller than {MIN_POINTS_PER_FEATURE} x "
-                                 f"{n_features} features = {minimum}")
+            size = max(size, minimum)
+        elif size < minimum:
+            raise ValueError(f"subset of {size} points is smaller than {MIN_POINTS_PER_FEATURE} x "
+                             f"{n_features} features = {minimum}")
         if size >= n_points:
             raise ValueError(f"subset of {size} points is not smaller than the training set ({n_points} points); "
                              "train directly (DL) instead")

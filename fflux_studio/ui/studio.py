@@ -18,10 +18,11 @@ from threadpoolctl import threadpool_limits
 from fflux_studio.dataset import DatasetError
 from fflux_studio.demo import demo_path, list_demos
 from fflux_studio.io.load import load_dataset
+from fflux_studio.sizes import parse_sizes
 from fflux_studio.ui import jobs
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.state import PROTOCOLS, StudioState
-from fflux_studio.ui.views.compare import CompareView, parse_sizes
+from fflux_studio.ui.views.compare import CompareView
 from fflux_studio.ui.views.data import DataView, load_upload
 from fflux_studio.ui.views.export import ExportView
 from fflux_studio.ui.views.train import TrainView
@@ -161,7 +162,7 @@ class Studio(Viewer):
     def learning_curves(self, sizes_text: str) -> bool:
         """Test error against training-set size for TL and DL, one point at a time."""
         try:
-            sizes = parse_sizes(sizes_text)
+            sizes = parse_sizes(sizes_text, "training-set size")
         except ValueError as err:
             self.notify("error", f"Training-set sizes: {err}")
             return False

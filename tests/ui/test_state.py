@@ -129,8 +129,9 @@ def test_two_sessions_do_not_share_state_or_workers():
     assert a.internal_errors == b.internal_errors == 0
 
 
-@pytest.mark.parametrize("text, sizes", [("50, 100", [50, 100]), ("0.5; 80", [0.5, 80])])
-def test_learning_curve_sizes_parse(text, sizes):
-    from fflux_studio.ui.views.compare import parse_sizes
-
-    assert parse_sizes(text) == sizes
+@pytest.mark.parametrize("text", ["2.5, 80", "0, 80", "80, many"])
+def test_learning_curve_sizes_that_are_neither_fraction_nor_count_are_refused(text):
+    studio = Studio(demo=None)
+    studio.state.use(toy_dataset(), "toy")
+    assert not studio.learning_curves(text)
+    assert "training-set size must be a fraction" in studio.state.message

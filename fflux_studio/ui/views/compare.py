@@ -28,19 +28,6 @@ def metrics_table(runs: dict) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def parse_sizes(text: str) -> list:
-    """'50, 100, 0.5' -> [50, 100, 0.5]: counts or fractions of the training set."""
-    sizes = []
-    for word in text.replace(";", ",").split(","):
-        word = word.strip()
-        if word:
-            value = float(word)
-            sizes.append(value if 0 < value < 1 else int(value))
-    if not sizes:
-        raise ValueError("give at least one training-set size, e.g. 50, 100, 200")
-    return sizes
-
-
 class CompareView(Viewer):
     """Buttons start work through the Studio; panes follow ``state.runs`` and ``state.learning``."""
 
