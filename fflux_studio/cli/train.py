@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -10,25 +11,41 @@ import numpy as np
 from fflux_studio.cli import UsageError
 from fflux_studio.cli.options import add_alf_option, alf_override
 from fflux_studio.cli.progress import ProgressPrinter
-from fflux_studio.gpr.kernels import KERNEL_NAMES
-from fflux_studio.gpr.likelihood import LIKELIHOODS
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.model_file import write_model
 from fflux_studio.jobs import TrainingTask, run_tasks
 from fflux_studio.metrics import mae, rmse
-from fflux_studio.protocols import ProtocolSettings
+from fflux_studio.protocols import PROTOCOLS, ProtocolSettings
+from fflux_studio.protocols.settings import CHOICES
+from fflux_studio.sizes import parse_size
 from fflux_studio.splits import random_split
 from fflux_studio.units import to_display
 
 
 def _size(text: str):
-    """A fraction (``0.1``) or a count (``200``)."""
+    """A fraction or a count (sizes.py), with its own message on the command line."""
     try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"expected a fraction or a count, got {text!r}") from None
-    return value if "." in text or "e" in text.lower() else int(value)
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+DEFAULTS = ProtocolSettings()
+SETTINGS_OPTIONS = {
+    "optimizer": "TL relaxation / DL search optimiser",
+    "seed-optimizer": "optimiser of the TL source models",
+    "seeds": "number of TL source models",
+    "subset": "size of each TL source subset, a fraction or a count",
+    "selection": "how TL picks the seed among its sources",
+    "starts": "DL L-BFGS-B random starts",
+    "max-iterations": "iteration budget of the L-BFGS-B relaxation / DL search",
+    "kernel": "correlation kernel",
+    "likelihood": "likelihood maximised",
+    "nugget": "added to R's diagonal",
+    "random-state": "seed of every random choice",
+}
+SETTING_FIELDS = {"seeds": "n_seeds", "starts": "n_starts"}
 
 
 def register(subparsers) -> None:
@@ -46,20 +63,9 @@ def register(subparsers) -> None:
     add_alf_option(parser)
     parser.add_argument("--train-size", type=_size, metavar="N",
                         help="train on N frames (or a fraction) of what is not tested (default: all)")
-    parser.add_argument("--protocol", choices=("tl", "dl"), default="tl", help="default: tl")
-    parser.add_argument("--optimizer", choices=("lbfgs", "pso"), default="lbfgs",
-                        help="TL relaxation / DL search optimiser (default: lbfgs)")
-    parser.add_argument("--seed-optimizer", choices=("lbfgs", "pso"), default="lbfgs",
-                        help="optimiser of the TL source models (default: lbfgs)")
-    parser.add_argument("--seeds", type=int, help="number of TL source models")
-    parser.add_argument("--subset", type=_size, metavar="FRACTION_OR_COUNT", help="size of each TL source subset")
-    parser.add_argument("--selection", choices=("likelihood", "rmse"),
-                        help="how TL picks the seed among its sources")
-    parser.add_argument("--starts", type=int, help="DL L-BFGS-B random starts")
-    parser.add_argument("--kernel", choices=KERNEL_NAMES, default="rbf", help="default: rbf")
-    parser.add_argument("--likelihood", choices=LIKELIHOODS, default="concentrated", help="default: concentrated")
-    parser.add_argument("--nugget", type=float, default=1e-10, help="added to R's diagonal (default: 1e-10)")
-    parser.add_argument("--random-state", type=int, default=0, help="seed of every random choice (default: 0)")
+    parser.add_argument("--protocol", choices=tuple(PROTOCOLS), default="tl", help="default: tl")
+    for option, help_text in SETTINGS_OPTIONS.items():
+        _add_setting(parser, option, help_text)
     parser.add_argument("--out", default="models", metavar="DIR", help="where .model files go (default: models)")
     parser.add_argument("--json", metavar="FILE", help="write a summary of the run as JSON")
     parallel = parser.add_mutually_exclusive_group()
@@ -73,12 +79,19 @@ def register(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def _add_setting(parser, option: str, help_text: str) -> None:
+    """``--option`` for a ProtocolSettings field: its type, choices and default come from the dataclass."""
+    name = SETTING_FIELDS.get(option, option.replace("-", "_"))
+    default = getattr(DEFAULTS, name)
+    kind = {"subset": _size}.get(name, type(default))
+    parser.add_argument(f"--{option}", type=kind, choices=CHOICES.get(name), default=default,
+                        metavar=None if name in CHOICES else option.upper().replace("-", "_"),
+                        help=f"{help_text} (default: {default})")
+
+
 def _settings(args) -> ProtocolSettings:
-    chosen = {"seeds": "n_seeds", "subset": "subset", "selection": "selection", "starts": "n_starts"}
-    overrides = {field: getattr(args, name) for name, field in chosen.items() if getattr(args, name) is not None}
-    return ProtocolSettings(kernel=args.kernel, likelihood=args.likelihood, nugget=args.nugget,
-                            random_state=args.random_state, optimizer=args.optimizer,
-                            seed_optimizer=args.seed_optimizer, **overrides)
+    return ProtocolSettings(**{SETTING_FIELDS.get(option, option.replace("-", "_")):
+                               getattr(args, option.replace("-", "_")) for option in SETTINGS_OPTIONS})
 
 
 def _atoms(dataset, args) -> list[str]:
@@ -120,7 +133,7 @@ def _summary(outcome, args, test, test_frames) -> dict:
     summary = {"atom": model.atom, "property": args.property, "protocol": args.protocol,
                "optimizer": args.optimizer, "seed_optimizer": args.seed_optimizer if args.protocol == "tl" else None,
                "kernel": args.kernel, "likelihood": args.likelihood, "n_train": model.n_train,
-               "n_features": model.n_features, "log_likelihood": result.log_likelihood,
+               "n_features": model.n_features, "log_likelihood": result.log_likelihood, "status": result.status,
                "evaluations": int(result.evaluations), "seconds": dict(result.seconds),
                "theta": np.asarray(result.theta).tolist(), "model_file": str(path)}
     if test is not None:
@@ -152,7 +165,8 @@ def run(args) -> int:
             if "test" in summary:
                 t = summary["test"]
                 test_text = f", test RMSE {t['rmse']:.4g} {t['unit']}, MAE {t['mae']:.4g} {t['unit']} (n={t['n']})"
-            print(f"[{len(summaries)}/{len(tasks)}] {outcome.task.label}: ln L {summary['log_likelihood']:.10g} in "
+            print(f"[{len(summaries)}/{len(tasks)}] {outcome.task.label}: ln L {summary['log_likelihood']:.10g} "
+                  f"({summary['status']}) in "
                   f"{summary['seconds']['total']:.1f} s{test_text} -> {summary['model_file']}", flush=True)
     except ValueError as err:
         raise UsageError(str(err)) from None
