@@ -1,7 +1,5 @@
 """Frame splits and near-duplicate detection (duplicates make R singular)."""
 
-import time
-
 import numpy as np
 import pytest
 
@@ -57,8 +55,13 @@ def test_a_pair_must_repeat_for_every_atom():
     assert find_duplicates(_dataset({"A1": a, "B2": b})).pairs.tolist() == [[2, 5]]
 
 
-def test_ten_thousand_frames_in_well_under_a_second():
-    x = np.random.default_rng(2).uniform(0, 3, size=(10000, 21))
-    start = time.perf_counter()
-    assert near_duplicate_pairs(x).shape == (0, 2)
-    assert time.perf_counter() - start < 1.0
+def test_pairs_are_those_a_brute_force_search_finds():
+    """Points on a coarse grid, so that many pairs sit within the tolerance (timing: benchmarks/)."""
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 4, size=(300, 3)) * 1e-5 + rng.uniform(-1e-7, 1e-7, size=(300, 3))
+    tolerance = 1.2e-5
+    far = np.abs(x[:, None, :] - x[None, :, :]).max(axis=2)
+    expected = np.argwhere(np.triu(far <= tolerance, 1))
+    found = near_duplicate_pairs(x, tolerance)
+    assert len(found) > 100
+    np.testing.assert_array_equal(found, expected)
