@@ -55,9 +55,11 @@ def _print(summary: dict) -> None:
     width = max(len(a["name"]) for a in summary["atoms"])
     for atom in summary["atoms"]:
         alf = " ".join(str(i) for i in atom["alf"]) if atom["alf"] else "not given"
-        props = "; ".join(f"{p} {v['min']:.10g} .. {v['max']:.10g} {v['unit']}".rstrip()
-                          for p, v in atom["properties"].items()) or "no properties"
-        print(f"  {atom['name']:<{width}}  ALF {alf:<10} {atom['n_features']:>3} features  {props}")
+        props = [f"{p} {v['min']:.10g} .. {v['max']:.10g} {v['unit']}".rstrip() for p, v in atom["properties"].items()]
+        print(f"  {atom['name']:<{width}}  ALF {alf:<10} {atom['n_features']:>3} features"
+              + ("" if props else "  no properties"))
+        for line in props:  # one line each: an atom with multipole moments has 26 properties
+            print(f"    {line}")
     for note in summary["notes"]:
         print(f"  note: {note}")
     print(f"  duplicates: {summary['duplicates']['summary']}")

@@ -1,7 +1,8 @@
 """ICHOR points → Dataset: a directory of ``*.pointdir``, one ``*.pointdir``, or a directory holding
 the ``.int`` files of one geometry beside its ``.xyz`` or ``.gjf``.
 
-Each point gives its geometry and, per atom, ``iqa`` (``E_IQA(A)``) and ``q00`` (the net charge).
+Each point gives its geometry and, per atom, ``iqa`` (``E_IQA(A)``), ``q00`` (the net charge) and
+the multipole moments ``q10 … q44s`` rotated from AIMAll's global frame into the atom's ALF.
 As ICHOR does, a point where any atom's integration error |L| reaches 1e-3 is dropped, and the
 notes say how many and which.
 """
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from fflux_studio.chem.multipoles import MOMENTS
 from fflux_studio.dataset import Dataset
+from fflux_studio.io.alf_moments import add_alf_moments
 from fflux_studio.io.aimall_int import read_int
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.geometry_dataset import atom_names, dataset_from_geometries
@@ -105,4 +108,10 @@ def read_points(path, alf=None) -> Dataset:
     targets = {name: {prop: np.array([getattr(v[i], prop) for v in values]) for prop in PROPERTIES}
                for i, name in enumerate(names)}
     system = re.sub(r"\d+$", "", kept[0].stem) or kept[0].stem
-    return dataset_from_geometries(path, system, symbols, np.array(positions), targets, UNITS, alf=alf, notes=notes)
+    dataset = dataset_from_geometries(path, system, symbols, np.array(positions), targets, UNITS, alf=alf,
+                                      notes=notes)
+    if all(set(MOMENTS) <= r.moments.keys() for v in values for r in v):
+        return add_alf_moments(dataset, {name: np.array([[v[i].moments[m] for m in MOMENTS] for v in values])
+                                         for i, name in enumerate(names)})
+    dataset.notes.append("no multipole moments: some .int files lack Q[1,0] … Q[4,4,s]")
+    return dataset

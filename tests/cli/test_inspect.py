@@ -19,6 +19,7 @@ def test_water_points(shared_data, capsys, tmp_path):
     assert summary["n_frames"] == 4 and summary["elements"] == ["O", "H", "H"]
     assert [a["alf"] for a in summary["atoms"]] == [[1, 2, 3], [2, 1, 3], [3, 1, 2]]
     assert summary["atoms"][0]["properties"]["q00"]["unit"] == "e"
+    assert summary["atoms"][2]["properties"]["q43s"]["unit"] == "e*bohr^4" and "\n    q44s " in text
 
 
 def test_duplicates_and_override(tmp_path, capsys):

@@ -1,9 +1,15 @@
 """AIMAll .int files: the numbers ICHOR takes (read by hand from the files), and bad files."""
 
+import itertools
+import re
+
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fflux_studio.chem.multipoles import MOMENTS, RANKS, moment_columns
+from fflux_studio.chem.solid_harmonics import coefficient_tensors
 from fflux_studio.io.aimall_int import read_int
 from fflux_studio.io.errors import InputError
 
@@ -66,3 +72,34 @@ def test_fuzz_only_input_error_or_success(tmp_path, cut, junk, at):
         read_int(path)
     except InputError as err:
         assert str(path) in str(err)
+
+
+def test_water_oxygen_moments_by_hand(shared_data):
+    o1 = read_int(shared_data / "ichor-examples/water_monomer_points/WATER_MONOMER0000.pointdir/"
+                  "WATER_MONOMER0000_atomicfiles/o1.int")
+    assert list(o1.moments) == list(MOMENTS)
+    assert o1.moments["q10"] == -2.0042356378E-02  # line 285: Q[1,0] = -2.0042356378E-02
+    assert o1.moments["q22s"] == 7.8488472227E-02  # line 292: Q[2,2,s]
+    assert o1.moments["q44s"] == 8.9771195512E-02  # line 308: Q[4,4,s] (Q[5,…] is not kept)
+
+
+def test_moments_are_stones_harmonics_of_the_files_cartesian_moments(shared_data):
+    """AIMAll's header speaks of a Condon–Shortley phase, yet its Q[l,|m|,c/s] are Stone's real
+    harmonics of its own Cartesian moments -<Rho*xyz…> (the same file), for every l ≤ 4 and atom."""
+    for path in sorted((shared_data / "ichor-examples/methanol_aimall_ints").glob("*.int")):
+        text = path.read_text()
+        cartesian = {m["axes"]: float(m["value"]) for m in re.finditer(r"-<Rho\*(?P<axes>[xyz]+)>\s*=\s*(?P<value>\S+)", text)}
+        moments = read_int(path).moments
+        for rank in RANKS:
+            primitive = np.zeros((3,) * rank)
+            for index in itertools.product(range(3), repeat=rank):
+                primitive[index] = cartesian["".join(sorted("xyz"[i] for i in index))]
+            expected = coefficient_tensors(rank).reshape(2 * rank + 1, -1) @ primitive.ravel()
+            found = [moments[label] for label in MOMENTS[moment_columns(rank)]]
+            assert np.allclose(found, expected, rtol=1e-8, atol=1e-9), (path.name, rank)
+
+
+def test_file_without_moments_gives_none(tmp_path):
+    path = tmp_path / "o1.int"
+    path.write_text(SMALL)
+    assert read_int(path).moments == {}

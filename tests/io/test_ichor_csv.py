@@ -24,6 +24,9 @@ def test_reference_test_set(shared_data):
     assert x[0].tolist() == [2.0653710696755008, 1.7975013062455671, 1.8234194352595257] and y[0] == -75.486069299
     assert test.xy("O1", "q00")[1][0] == -1.1248592126 and test.unit("q00") == "e"
     assert len(test.properties("O1")) == 26
+    # the moments are ICHOR's, already in the ALF: kept as they are, in e*bohr^l
+    assert test.xy("O1", "q44s")[1][0] == 1.9334587174542468 and test.unit("q44s") == "e*bohr^4"
+    assert test.unit("q11c") == "e*bohr" and test.model_metadata("O1", "q32s")["target_unit"] == "e*bohr^3"
 
 
 def test_features_with_properties_layout(tmp_path):

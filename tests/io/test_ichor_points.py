@@ -7,6 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fflux_studio.chem.multipoles import MOMENTS, RANKS, moment_columns
+from fflux_studio.io.aimall_int import read_int
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.ichor_points import read_points
 from fflux_studio.io.load import load_dataset
@@ -127,6 +129,7 @@ def test_hand_made_point(tmp_path):
              "h3": INT.format(atom="H3", q="0.53", L="-2E-5", iqa="-0.48")}
     water = read_points(_write_point(tmp_path, texts))
     assert water.xy("H3", "q00")[1].tolist() == [0.53] and water.system == "W"
+    assert water.properties("O1") == ["iqa", "q00"] and "no multipole moments" in water.notes[0]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -151,3 +154,72 @@ def test_gjf_serves_when_the_xyz_is_missing(points):
     before = read_points(points).geometries[1]
     next(points.glob("WATER_MONOMER0001.pointdir/*.xyz")).unlink()
     assert np.allclose(read_points(points).geometries[1], before)
+
+
+def _frame(origin, x_atom, xy_atom):
+    """C by hand (rows x̂, ŷ, ẑ): Gram–Schmidt on the bonds to the x-axis and xy-plane atoms."""
+    x = (x_atom - origin) / np.linalg.norm(x_atom - origin)
+    y = (xy_atom - origin) - np.dot(xy_atom - origin, x) * x
+    y /= np.linalg.norm(y)
+    return np.array([x, y, np.cross(x, y)])
+
+
+def _local_dipole_and_quadrupole(q, c):
+    """q10 … q22s in the frame C from the global ones, through μ' = Cμ and Θ' = CΘCᵀ (SPEC §8)."""
+    rt3 = np.sqrt(3)
+    mu = c @ [q["q11c"], q["q11s"], q["q10"]]
+    theta = np.array([[0.5 * (rt3 * q["q22c"] - q["q20"]), rt3 / 2 * q["q22s"], rt3 / 2 * q["q21c"]],
+                      [rt3 / 2 * q["q22s"], -0.5 * (rt3 * q["q22c"] + q["q20"]), rt3 / 2 * q["q21s"]],
+                      [rt3 / 2 * q["q21c"], rt3 / 2 * q["q21s"], q["q20"]]])
+    t = c @ theta @ c.T
+    return {"q10": mu[2], "q11c": mu[0], "q11s": mu[1], "q20": t[2, 2], "q21c": 2 / rt3 * t[0, 2],
+            "q21s": 2 / rt3 * t[1, 2], "q22c": (t[0, 0] - t[1, 1]) / rt3, "q22s": 2 / rt3 * t[0, 1]}
+
+
+def test_water_moments_are_the_files_rotated_into_each_alf_by_hand(shared_data):
+    water = load_dataset(shared_data / "ichor-examples/water_monomer_points")
+    point = shared_data / "ichor-examples/water_monomer_points/WATER_MONOMER0001.pointdir"
+    # WATER_MONOMER0001.xyz, and Q[1,0] … Q[2,2,s] of o1.int and h3.int (global frame)
+    o, h2, h3 = water.geometries[1]
+    o1 = read_int(point / "WATER_MONOMER0001_atomicfiles/o1.int").moments
+    h3_moments = read_int(point / "WATER_MONOMER0001_atomicfiles/h3.int").moments
+    for atom, moments, frame in (("O1", o1, _frame(o, h2, h3)), ("H3", h3_moments, _frame(h3, o, h2))):
+        for label, value in _local_dipole_and_quadrupole(moments, frame).items():
+            assert abs(water.xy(atom, label)[1][1] - value) < 1e-12, (atom, label)
+    for atom in water.atom_names:
+        assert set(MOMENTS) <= set(water.properties(atom))
+    assert [water.unit(p) for p in ("q00", "q11s", "q22c", "q33s", "q40")] == ["e", "e*bohr", "e*bohr^2",
+                                                                              "e*bohr^3", "e*bohr^4"]
+
+
+def test_planar_water_has_no_moments_odd_in_the_alfs_z(shared_data):
+    """ẑ is the normal of the molecular plane, so, as in ICHOR's own O1 file (water_o1_reference,
+    where |q10|, |q21c|, … are below 1e-3), components odd in z vanish and the others do not."""
+    water = load_dataset(shared_data / "ichor-examples/water_monomer_points")
+    odd = [label for label in MOMENTS if (int(label[1]) + int(label[2])) % 2 == 1]
+    for atom in water.atom_names:
+        assert max(np.abs(water.xy(atom, label)[1]).max() for label in odd) < 2e-3
+        assert min(np.abs(water.xy(atom, label)[1]).max() for label in ("q11c", "q20", "q22c", "q40")) > 1e-2
+
+
+def test_alf_override_changes_the_frame_of_the_moments(shared_data):
+    path = shared_data / "ichor-examples/water_monomer_points"
+    default, swapped = load_dataset(path), load_dataset(path, alf={"O1": (1, 3, 2)})
+    o, h2, h3 = swapped.geometries[0]
+    o1 = read_int(path / "WATER_MONOMER0000.pointdir/WATER_MONOMER0000_atomicfiles/o1.int").moments
+    for label, value in _local_dipole_and_quadrupole(o1, _frame(o, h3, h2)).items():
+        assert abs(swapped.xy("O1", label)[1][0] - value) < 1e-12
+    # swapping the x-axis and xy-plane atoms turns ẑ, the normal of the same plane, into −ẑ
+    assert np.allclose(swapped.xy("O1", "q10")[1], -default.xy("O1", "q10")[1], rtol=0, atol=1e-12)
+    assert np.array_equal(swapped.xy("H2", "q21c")[1], default.xy("H2", "q21c")[1])
+
+
+def test_methanol_moments_keep_each_ranks_invariant(shared_data):
+    path = shared_data / "ichor-examples/methanol_aimall_ints"
+    methanol = load_dataset(path)
+    for atom in methanol.atom_names:
+        file_moments = read_int(path / f"{atom.lower()}.int").moments
+        for rank in RANKS:
+            labels = MOMENTS[moment_columns(rank)]
+            local = sum(methanol.xy(atom, label)[1][0] ** 2 for label in labels)
+            assert np.isclose(local, sum(file_moments[label] ** 2 for label in labels), rtol=1e-12, atol=0)
