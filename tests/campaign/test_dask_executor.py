@@ -1,0 +1,38 @@
+"""On a Dask LocalCluster: the same models as in this process, and a killed worker loses no task."""
+
+import os
+import signal
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from fflux_studio.campaign import DaskExecutor, InProcessExecutor, run_campaign  # noqa: E402
+
+
+def test_local_cluster_writes_the_same_files_as_this_process(plan, tmp_path, written_models):
+    tasks = plan(["C1", "C2"], transfer=True)
+    run_campaign(tasks, tmp_path / "serial", InProcessExecutor())
+    document = run_campaign(tasks, tmp_path / "dask", DaskExecutor("local", workers=2))
+    assert document["counts"] == {"trained": 4}
+    assert written_models(tmp_path / "dask") == written_models(tmp_path / "serial")
+
+
+def test_a_killed_worker_loses_no_task(plan, tmp_path):
+    tasks = plan(["C1", "C2", "H7", "H8"], ["atomic_energy"])
+    executor = DaskExecutor("local", workers=2)
+    killed = []
+
+    def kill_the_first_busy_worker(event):
+        if event.state != "running" or killed:
+            return
+        busy = [address for address, keys in executor.client.processing().items()
+                if f"fflux-task-{event.key}" in keys]
+        pids = executor.client.run(os.getpid, workers=busy)
+        for pid in pids.values():
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+    document = run_campaign(tasks, tmp_path, executor, on_event=kill_the_first_busy_worker)
+    assert killed
+    assert document["counts"] == {"trained": 4}
+    assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(t.file_name for t in tasks)
