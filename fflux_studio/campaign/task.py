@@ -1,8 +1,9 @@
 """Campaign tasks: one (atom, property) model each, with a key that says when a result is still valid.
 
 The key hashes everything the model file depends on (training data, property, ALF and the rest of
-the file's metadata, protocol, settings, package version, and the donor's key when the task is seeded from another model), so a rerun skips
-a task whose key has a model on disk and retrains one whose inputs changed.
+the file's metadata, protocol, settings, package version, and the donor's key when the task is
+seeded from another model), so a rerun skips a task whose key has a model on disk and retrains one
+whose inputs changed.
 """
 
 from __future__ import annotations
