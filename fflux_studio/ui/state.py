@@ -7,13 +7,36 @@ from __future__ import annotations
 import numpy as np
 import param
 
-from fflux_studio.gpr.kernels import KERNEL_NAMES
-from fflux_studio.gpr.likelihood import LIKELIHOODS
+from fflux_studio.protocols import PROTOCOLS as PROTOCOL_RUNNERS
 from fflux_studio.protocols import ProtocolSettings
+from fflux_studio.protocols.settings import CHOICES
+from fflux_studio.sizes import size_value
 from fflux_studio.splits import random_split
 
-OPTIMIZERS = {"L-BFGS-B": "lbfgs", "PSO": "pso"}
-PROTOCOLS = {"Transfer learning (TL)": "tl", "Direct learning (DL)": "dl"}
+DEFAULTS = ProtocolSettings()
+NAMES = {"lbfgs": "L-BFGS-B", "pso": "PSO", "tl": "Transfer learning (TL)", "dl": "Direct learning (DL)"}
+"""How the page names the engine's choices; a choice without a name here is shown as it is."""
+
+
+def _options(values) -> dict:
+    """Selector objects {label: value} for the engine's allowed values."""
+    return {NAMES.get(value, value): value for value in values}
+
+
+def _setting(kind, name: str, **options):
+    """A parameter for the ProtocolSettings field ``name``: its default (and choices) from the dataclass."""
+    if name in CHOICES:
+        options["objects"] = _options(CHOICES[name])
+    return kind(default=getattr(DEFAULTS, name), **options)
+
+
+OPTIMIZERS = _options(CHOICES["optimizer"])
+PROTOCOLS = _options(sorted(PROTOCOL_RUNNERS, key=lambda protocol: protocol != "tl"))  # TL, the subject, first
+
+
+SETTINGS = ("kernel", "likelihood", "random_state", "optimizer", "seed_optimizer", "n_seeds", "subset", "selection",
+            "n_starts", "max_iterations", "seed_max_iterations", "pso_swarm", "pso_max_iterations")
+"""The ProtocolSettings fields the page lets a user choose; the others keep their defaults."""
 
 
 class StudioState(param.Parameterized):
@@ -28,20 +51,23 @@ class StudioState(param.Parameterized):
     split_seed = param.Integer(default=0, bounds=(0, None), label="Split random state")
 
     protocol = param.Selector(default="tl", objects=PROTOCOLS)
-    kernel = param.Selector(default="rbf", objects=list(KERNEL_NAMES))
-    likelihood = param.Selector(default="concentrated", objects=list(LIKELIHOODS))
-    subset = param.Number(default=0.1, bounds=(0, None), inclusive_bounds=(False, True),
-                          label="Subset (fraction < 1 or count)", doc="points per TL source model")
-    n_seeds = param.Integer(default=3, bounds=(1, 32), label="Source models (seeds)")
-    seed_optimizer = param.Selector(default="lbfgs", objects=OPTIMIZERS, label="Seeding optimiser")
-    optimizer = param.Selector(default="lbfgs", objects=OPTIMIZERS, label="Relaxation / DL optimiser")
-    selection = param.Selector(default="likelihood", objects=["likelihood", "rmse"], label="Seed chosen by")
-    n_starts = param.Integer(default=1, bounds=(1, 32), label="DL L-BFGS-B starts")
-    seed_max_iterations = param.Integer(default=200, bounds=(1, None), label="Seeding budget (iterations)")
-    max_iterations = param.Integer(default=1000, bounds=(1, None), label="Relaxation / DL budget (iterations)")
-    pso_swarm = param.Integer(default=50, bounds=(2, None), label="PSO swarm")
-    pso_max_iterations = param.Integer(default=1000, bounds=(1, None), label="PSO budget (iterations)")
-    random_state = param.Integer(default=0, bounds=(0, None), label="Training random state")
+    kernel = _setting(param.Selector, "kernel")
+    likelihood = _setting(param.Selector, "likelihood")
+    subset = _setting(param.Number, "subset", bounds=(0, None), inclusive_bounds=(False, True),
+                      label="Subset (fraction < 1 or count)", doc="points per TL source model")
+    n_seeds = _setting(param.Integer, "n_seeds", bounds=(1, 32), label="Source models (seeds)")
+    seed_optimizer = _setting(param.Selector, "seed_optimizer", label="Seeding optimiser")
+    optimizer = _setting(param.Selector, "optimizer", label="Relaxation / DL optimiser")
+    selection = _setting(param.Selector, "selection", label="Seed chosen by")
+    n_starts = _setting(param.Integer, "n_starts", bounds=(1, 32), label="DL L-BFGS-B starts")
+    seed_max_iterations = _setting(param.Integer, "seed_max_iterations", bounds=(1, None),
+                                   label="Seeding budget (iterations)")
+    max_iterations = _setting(param.Integer, "max_iterations", bounds=(1, None),
+                              label="Relaxation / DL budget (iterations)")
+    pso_swarm = _setting(param.Integer, "pso_swarm", bounds=(2, None), label="PSO swarm")
+    pso_max_iterations = _setting(param.Integer, "pso_max_iterations", bounds=(1, None),
+                                  label="PSO budget (iterations)")
+    random_state = _setting(param.Integer, "random_state", bounds=(0, None), label="Training random state")
 
     status = param.Selector(default="idle", objects=["idle", "running", "done", "cancelled", "failed"])
     task = param.String(default="", doc="what runs now: train, compare or learning curve")
@@ -88,11 +114,6 @@ class StudioState(param.Parameterized):
 
     def settings(self, **overrides) -> ProtocolSettings:
         """The engine's settings from the session's choices; raises ValueError when they make no sense."""
-        subset = self.subset if self.subset < 1 else int(round(self.subset))
-        values = dict(kernel=self.kernel, likelihood=self.likelihood, random_state=self.random_state,
-                      optimizer=self.optimizer, seed_optimizer=self.seed_optimizer, n_seeds=self.n_seeds,
-                      subset=subset, selection=self.selection, n_starts=self.n_starts,
-                      max_iterations=self.max_iterations, seed_max_iterations=self.seed_max_iterations,
-                      pso_swarm=self.pso_swarm, pso_max_iterations=self.pso_max_iterations)
-        values.update(overrides)
-        return ProtocolSettings(**values)
+        values = {name: getattr(self, name) for name in SETTINGS}
+        values["subset"] = size_value(self.subset, "subset")
+        return ProtocolSettings(**{**values, **overrides})

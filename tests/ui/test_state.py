@@ -10,7 +10,9 @@ import pytest
 
 from fflux_studio.dataset import AtomFeatures, Dataset
 from fflux_studio.ui.progress import ProgressEstimate
-from fflux_studio.ui.state import StudioState
+from fflux_studio.protocols import ProtocolSettings, run_protocol
+from fflux_studio.protocols.settings import CHOICES
+from fflux_studio.ui.state import SETTINGS, StudioState
 from fflux_studio.ui.studio import Studio
 from fflux_studio.ui.traces import TraceBook
 
@@ -49,6 +51,23 @@ def test_state_picks_an_atom_property_and_a_quick_split():
     assert state.settings().subset == 40
 
 
+def test_the_page_offers_the_engines_defaults_and_choices():
+    state = StudioState()
+    assert state.settings() == ProtocolSettings()
+    for name in SETTINGS:
+        assert state.param[name].default == getattr(ProtocolSettings(), name), name
+        if name in CHOICES:
+            assert list(state.param[name].objects.values()) == list(CHOICES[name]), name
+
+
+def test_a_subset_that_is_neither_fraction_nor_whole_count_is_refused():
+    studio = Studio(demo=None)
+    studio.state.use(toy_dataset(), "toy")
+    studio.state.subset = 40.5
+    assert not studio.start()
+    assert "Cannot start: subset must be a fraction" in studio.state.message
+
+
 def test_tracebook_counts_across_the_protocol_and_finds_the_seed():
     book = TraceBook("tl")
     book.add(event("seeding", 0, 1, 5.0, 3, theta=(1, 1, 1)))
@@ -73,6 +92,16 @@ def test_progress_estimate_moves_forward_and_ends_near_zero():
     estimate.update(event("relaxation", None, 10, 0, 1, seconds=5.0))
     assert 0 < first < estimate.fraction() <= 1
     assert estimate.remaining() >= 0
+
+
+def test_progress_estimate_expects_the_stages_the_protocol_runs():
+    """Stages at or below the seed's subset are skipped and fractions round, as growth.py does."""
+    x, y = toy_dataset(n=99).xy("A1", "iqa")
+    settings = ProtocolSettings(subset=0.1, stages=(0.05, 0.3), max_iterations=5, seed_max_iterations=5)
+    result = run_protocol("tl", x, y, settings)
+    estimate = ProgressEstimate.for_settings("tl", settings, len(y), x.shape[1])
+    assert estimate.stages == tuple(len(stage.subset) for stage in result.stages) == (30,)
+    assert estimate.runs == len(result.sources) + len(result.stages) + 1
 
 
 def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path):
