@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fflux_studio.protocols.growth import stage_sizes
+
 FIRST_GUESS = 60
 
 
@@ -36,7 +38,7 @@ class ProgressEstimate:
         main = settings.pso_max_iterations if settings.optimizer == "pso" else settings.max_iterations
         if protocol == "tl":
             subset = settings.subset_size(n_train, n_features)
-            stages = tuple(max(subset, int(f * n_train)) for f in settings.stages)
+            stages = tuple(stage_sizes(settings.stages, subset, n_train))
             return cls("tl", settings.n_seeds + len(stages) + 1, settings.seed_max_iterations, main, n_train,
                        subset, stages)
         starts = settings.n_starts if settings.optimizer == "lbfgs" else 1
