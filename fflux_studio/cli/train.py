@@ -53,7 +53,8 @@ def register(subparsers) -> None:
         "train", help="train GPR models by transfer learning (tl) or direct learning (dl)",
         description="Train one FFLUX GPR model per atom and property and write it as a .model file.")
     parser.add_argument("data", metavar="DATA", help="training data (a FEREBUS CSV, or any format `inspect` reads)")
-    parser.add_argument("--property", required=True, help="property to model, e.g. iqa, q00, atomic_energy")
+    parser.add_argument("--property", required=True,
+                        help="property to model, e.g. iqa, q00, q21c, atomic_energy, or 'all' (every property)")
     parser.add_argument("--atom", help="atom to model, e.g. C1 (1-based as in ICHOR), or 'all'; "
                         "optional when DATA holds one atom")
     test = parser.add_mutually_exclusive_group()
@@ -116,28 +117,32 @@ def _split(dataset, args, alf):
     return train, test, (np.arange(test.n_frames) if args.test else test_frames)
 
 
-def _task(dataset, atom: str, args, settings, train) -> TrainingTask:
-    x, y = dataset.xy(atom, args.property)
+def _properties(dataset, atom: str, args) -> list[str]:
+    return dataset.properties(atom) if args.property.lower() == "all" else [args.property]
+
+
+def _task(dataset, atom: str, prop: str, args, settings, train) -> TrainingTask:
+    x, y = dataset.xy(atom, prop)
     x, y = x[train], y[train]
     if len(y) <= x.shape[1]:
         raise InputError(args.data, f"{len(y)} training points for atom {atom} but {x.shape[1]} features: "
                                     "a model needs more points than features")
-    metadata = dataset.model_metadata(atom, args.property)
-    return TrainingTask(f"{metadata['atom']} {args.property}", x, y, args.protocol, settings, metadata)
+    metadata = dataset.model_metadata(atom, prop)
+    return TrainingTask(f"{metadata['atom']} {prop}", x, y, args.protocol, settings, metadata)
 
 
 def _summary(outcome, args, test, test_frames) -> dict:
     """Write the model and describe it (with its test errors when there is a test set)."""
     result, model = outcome.result, outcome.model
     path = write_model(model, args.out)
-    summary = {"atom": model.atom, "property": args.property, "protocol": args.protocol,
+    summary = {"atom": model.atom, "property": model.property_name, "protocol": args.protocol,
                "optimizer": args.optimizer, "seed_optimizer": args.seed_optimizer if args.protocol == "tl" else None,
                "kernel": args.kernel, "likelihood": args.likelihood, "n_train": model.n_train,
                "n_features": model.n_features, "log_likelihood": result.log_likelihood, "status": result.status,
                "evaluations": int(result.evaluations), "seconds": dict(result.seconds),
                "theta": np.asarray(result.theta).tolist(), "model_file": str(path)}
     if test is not None:
-        x_test, y_test = test.xy(model.atom, args.property)
+        x_test, y_test = test.xy(model.atom, model.property_name)
         if x_test.shape[1] != model.n_features:
             raise InputError(args.test, f"test set has {x_test.shape[1]} features for atom {model.atom}, "
                                         f"training data has {model.n_features}")
@@ -153,7 +158,8 @@ def run(args) -> int:
     dataset = load_dataset(args.data, alf=alf)
     settings = _settings(args)
     train, test, test_frames = _split(dataset, args, alf)
-    tasks = [_task(dataset, atom, args, settings, train) for atom in _atoms(dataset, args)]
+    tasks = [_task(dataset, atom, prop, args, settings, train)
+             for atom in _atoms(dataset, args) for prop in _properties(dataset, atom, args)]
     progress = None if args.quiet else (lambda task: ProgressPrinter(task.label))
     summaries = []
     try:

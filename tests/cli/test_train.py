@@ -2,11 +2,14 @@
 
 import json
 
+import numpy as np
 import pytest
 
+from fflux_studio.chem.multipoles import MOMENTS
 from fflux_studio.cli import main
 from fflux_studio.io.model_file import read_model
 from fflux_studio.model_check import check_model
+from fflux_studio.units import default_unit
 
 
 def water(shared_data, kind="TRAINING"):
@@ -66,3 +69,33 @@ def test_unknown_property(shared_data, capsys):
 def test_test_size_too_large(shared_data, capsys):
     assert main(["train", str(water(shared_data)), "--property", "iqa", "--test-size", "100"]) == 2
     assert "test size 100 exceeds the 59 frames" in one_error_line(capsys)
+
+
+def _multipole_csv(path, rows=24):
+    """An ICHOR features_with_properties CSV whose 26 properties are smooth functions of 3 features."""
+    rng = np.random.default_rng(5)
+    features = rng.uniform([1.7, 1.7, 1.6], [2.0, 2.0, 2.0], size=(rows, 3))
+    names = ["iqa", "q00", *MOMENTS]
+    values = np.stack([np.sin((k + 1) * features[:, 0]) * features[:, 1] - features[:, 2] / (k + 2)
+                       for k in range(len(names))], axis=1)
+    header = "f1,f2,f3,integration_error," + ",".join(names)
+    body = np.hstack([features, np.full((rows, 1), 1e-5), values])
+    path.write_text(header + "\n" + "\n".join(",".join(repr(float(v)) for v in row) for row in body) + "\n")
+    return names
+
+
+def test_property_all_trains_a_model_per_multipole_moment(tmp_path, capsys):
+    path = tmp_path / "WATER" / "O1_features_with_properties.csv"
+    path.parent.mkdir()
+    names = _multipole_csv(path)
+    out = tmp_path / "models"
+    assert main(["train", str(path), "--property", "all", "--protocol", "dl", "--starts", "1",
+                 "--out", str(out), "--quiet"]) == 0
+    assert f"[{len(names)}/{len(names)}]" in capsys.readouterr().out
+    for prop in names:
+        model = read_model(out / f"WATER_{prop}_O1.model")
+        assert model.property_name == prop and model.atom == "O1" and model.n_train == 24
+        assert model.target_unit == default_unit(prop) and check_model(model).ok
+    assert read_model(out / "WATER_q32s_O1.model").target_unit == "e*bohr^3"
+    assert "units.y e*bohr^4" in (out / "WATER_q44c_O1.model").read_text()
+    assert main(["check", str(out / "WATER_q21c_O1.model")]) == 0
