@@ -15,8 +15,8 @@ import numpy as np
 from fflux_studio.campaign.files import write_atomically
 from fflux_studio.campaign.task import CampaignTask
 from fflux_studio.campaign.transfer import run_seeded
-from fflux_studio.evaluation import mae, rmse
 from fflux_studio.io.model_file import format_model
+from fflux_studio.metrics import mae, rmse
 from fflux_studio.optimize.events import Cancelled
 from fflux_studio.protocols import run_protocol
 from fflux_studio.units import to_display
@@ -64,7 +64,7 @@ def train_task(task: CampaignTask, folder, donor_log_theta=None, cancel=None, ca
             result = run_protocol(task.protocol, task.x, task.y, task.settings, callback, cancel)
         model = result.model(**task.metadata)
         write_atomically(Path(folder) / task.file_name, format_model(model))
-        record.update(status="trained", log_likelihood=float(result.log_likelihood),
+        record.update(status="trained", log_likelihood=float(result.log_likelihood), convergence=result.status,
                       evaluations=int(result.evaluations), log_theta=np.asarray(result.log_theta).tolist(),
                       seconds={k: float(v) for k, v in result.seconds.items()},
                       test=test_errors(model, task))

@@ -36,4 +36,5 @@ def run_seeded(x, y, settings: ProtocolSettings, log_theta0, callback=None, canc
     total = time.perf_counter() - started
     return ProtocolResult("transfer", settings, relaxed.log_theta, relaxed.log_likelihood,
                           evaluations + relaxed.evaluations,
-                          {"seeding": seeding, "relaxation": total - seeding, "total": total}, x, y)
+                          {"seeding": seeding, "relaxation": total - seeding, "total": total}, x, y,
+                          status=relaxed.status)

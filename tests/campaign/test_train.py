@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fflux_studio.campaign.train import train_task
-from fflux_studio.evaluation import rmse
+from fflux_studio.metrics import rmse
 from fflux_studio.io.model_file import read_model
 from fflux_studio.protocols import run_protocol
 from fflux_studio.units import HARTREE_TO_KJMOL
@@ -18,6 +18,7 @@ def test_trained_record_matches_the_protocol_and_the_file(plan, tmp_path):
     assert record["status"] == "trained" and record["key"] == task.key
     direct = run_protocol("tl", task.x, task.y, task.settings)
     assert record["log_likelihood"] == pytest.approx(direct.log_likelihood, rel=1e-9)
+    assert record["convergence"] == direct.status
     model = read_model(tmp_path / "benzene_atomic_energy_C1.model")
     assert model.log_likelihood == pytest.approx(record["log_likelihood"], rel=1e-12)
     errors = (model.predict(task.x_test) - task.y_test) * HARTREE_TO_KJMOL
