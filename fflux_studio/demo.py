@@ -1,11 +1,15 @@
-"""The bundled demo datasets (``fflux_studio/assets/demo/<name>.extxyz.gz``): names and paths.
+"""The bundled demo datasets (``fflux_studio/assets/demo/<name>.extxyz.gz``): names, paths, datasets.
 
 Whatever files are in that folder are the demos, so adding one needs no code change.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
+
+from fflux_studio.io.load import load_dataset
 
 DEMO_DIR = Path(__file__).resolve().parent / "assets" / "demo"
 SUFFIXES = (".extxyz.gz", ".extxyz", ".xyz.gz", ".xyz")
@@ -40,3 +44,14 @@ def demo_path(name: str, directory=None) -> Path:
     available = list_demos(folder)
     raise UnknownDemo(f"no demo dataset {name!r}; available: {', '.join(available) if available else 'none'} "
                       f"(in {folder})")
+
+
+@functools.lru_cache(maxsize=8)
+def _featurised(path: Path):
+    return load_dataset(path)
+
+
+def load_demo(name: str, directory=None):
+    """Demo ``name`` as a Dataset of the caller's own: featurised once per process (seconds), then
+    copied for each caller, so one Studio session cannot change another's data."""
+    return copy.deepcopy(_featurised(demo_path(name, directory)))

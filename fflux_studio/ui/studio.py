@@ -1,8 +1,8 @@
 """The Studio page of one browser session: its state, its worker, its views, and the periodic drain
 that moves the worker's messages onto the page (one batch per tick, inside ``pn.io.hold()``).
 
-Everything here is per session; the only thing shared between sessions is the read-only cache of
-featurised demo datasets.
+Everything here is per session; sessions share only the BLAS limit while jobs run (blas.py) and
+the featurised demo datasets, of which each session gets its own copy (demo.py).
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import traceback
 
 import panel as pn
 from panel.viewable import Viewer
-from threadpoolctl import threadpool_limits
 
 from fflux_studio.dataset import DatasetError
-from fflux_studio.demo import demo_path, list_demos
+from fflux_studio.demo import list_demos, load_demo
 from fflux_studio.io.load import load_dataset
 from fflux_studio.sizes import parse_sizes
-from fflux_studio.ui import jobs
+from fflux_studio.ui import blas, jobs
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.state import PROTOCOLS, StudioState
 from fflux_studio.ui.views.compare import CompareView
@@ -35,20 +34,11 @@ TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL)
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
 
-@functools.lru_cache(maxsize=8)
-def demo_dataset(name: str):
-    """A bundled demo, featurised once per server process (read-only, so sessions may share it)."""
-    return load_dataset(demo_path(name))
-
-
 class Studio(Viewer):
     """The whole app for one session; ``Studio()`` in a notebook, ``Studio().page()`` when served."""
 
     def __init__(self, demo: str | None = DEFAULT_DEMO, path=None, period: int = PERIOD_MS, **params):
         super().__init__(**params)
-        # Sessions, the landscape and the optimiser run side by side: one BLAS thread each, or the
-        # threads of every session fight over the cores (measured: 300x slower on a busy 2-core box).
-        threadpool_limits(1)
         self.period = period
         self.state = StudioState()
         self.worker = Worker()
@@ -91,6 +81,7 @@ class Studio(Viewer):
         if self.worker.busy:
             self.notify("warning", f"{self.worker.task} is still running: cancel it or wait")
             return False
+        blas.hold(self)
         self.worker.start(task, job)
         self.estimate = None
         self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None)
@@ -104,7 +95,7 @@ class Studio(Viewer):
     def load(self, demo: str | None = None, path=None, upload=None) -> bool:
         """Read a demo, a path or uploaded (names, contents) in the worker; the page stays live."""
         if demo is not None:
-            return self._launch("loading", functools.partial(jobs.load, functools.partial(demo_dataset, demo),
+            return self._launch("loading", functools.partial(jobs.load, functools.partial(load_demo, demo),
                                                              f"bundled demo '{demo}'"))
         if path is not None:
             return self._launch("loading", functools.partial(jobs.load, functools.partial(load_dataset, path),
@@ -248,6 +239,8 @@ class Studio(Viewer):
         self.state.param.update(status=status, progress=progress, remaining=None, message=message["message"])
         self.start_button.disabled, self.cancel_button.disabled = False, True
         self.trackers.clear()
+        if not self.worker.busy:
+            blas.release(self)
         if self._callback is not None and not self.worker.busy:
             self._callback.stop()
             self._callback = None
@@ -285,6 +278,7 @@ class Studio(Viewer):
         if self._callback is not None:
             self._callback.stop()
         self.worker.stop(timeout=0)
+        blas.release(self)
 
     def __panel__(self):
         header = pn.Row(self.protocol, self.start_button, self.cancel_button, self.progress, self.status,
