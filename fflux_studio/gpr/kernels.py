@@ -94,3 +94,23 @@ def cross_exponent(theta: np.ndarray, kernel: Kernel, xa: np.ndarray, xb: np.nda
 def correlation(theta: np.ndarray, kernel: Kernel, xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
     """k(xa_i, xb_j) for all pairs (no nugget)."""
     return np.exp(-cross_exponent(theta, kernel, xa, xb))
+
+
+def weighted_exponent_gradient(theta: np.ndarray, kernel: Kernel, xa: np.ndarray, xb: np.ndarray,
+                               c: np.ndarray) -> np.ndarray:
+    """sum_j c_ij d(sum_h theta_h D_h)/d xa_ih for every row i of ``xa`` and feature h: (n, d).
+
+    dD/dd is 2 d (rbf), 2 wrap(d) (cyclic: the wrap has slope 1 between its jumps) and 2 sin d
+    (periodic, from 4 sin^2(d/2)); with c = k * w this gives the gradient of a prediction (SPEC §9).
+    """
+    out = np.zeros((xa.shape[0], kernel.n_features))
+    for h, kind in enumerate(kernel.kinds):
+        if theta[h] == 0.0:
+            continue
+        d = xa[:, h, None] - xb[None, :, h]
+        if kind == CYCLIC:
+            d = wrap(d)
+        elif kind == PERIODIC:
+            d = np.sin(d)
+        out[:, h] = 2.0 * theta[h] * np.einsum("ij,ij->i", c, d)
+    return out

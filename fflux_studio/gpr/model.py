@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
-from fflux_studio.gpr.kernels import Kernel, correlation
+from fflux_studio.gpr.kernels import Kernel, correlation, weighted_exponent_gradient
 from fflux_studio.gpr.likelihood import DEFAULT_NUGGET, LIKELIHOODS, NotPositiveDefinite
 
 
@@ -96,10 +97,35 @@ class GPRModel:
             return prediction
         return prediction, self._variance(k_star)
 
-    def _variance(self, k_star):
-        """sigma^2 (1 - r^T R^-1 r), sigma^2 as the likelihood defines it (1 for the marginal form)."""
+    def predict_gradient(self, x) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions at ``x`` (n, d) and their derivatives in the test point's features (n, d):
+        dQ/dx_h = -sum_j w_j k_j dD_h/dx_h (SPEC §9); a product kernel is one exponential, so the
+        product rule reduces to this sum."""
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        if x.shape[1] != self.n_features:
+            raise ValueError(f"model has {self.n_features} features, input has {x.shape[1]}")
+        k_star = correlation(self.theta, self.kernel, x, self.x)
+        gradient = -weighted_exponent_gradient(self.theta, self.kernel, x, self.x, k_star * self.weights)
+        return self.mean + k_star @ self.weights, gradient
+
+    @cached_property
+    def _variance_terms(self):
+        """Cholesky factor of R and sigma^2 as the likelihood defines it (1 for the marginal form),
+        computed once: a force field asks for variances at every step of a trajectory."""
         factor = _factor(training_correlation(self.theta, self.kernel, self.x, self.nugget))
         residual = self.y - self.mean
         sigma2 = residual @ cho_solve(factor, residual) / self.n_train if self.likelihood == "concentrated" else 1.0
+        return factor, float(sigma2)
+
+    def _variance(self, k_star):
+        """sigma^2 (1 - r^T R^-1 r)."""
+        factor, sigma2 = self._variance_terms
         reduction = np.einsum("ij,ji->i", k_star, cho_solve(factor, k_star.T))
         return sigma2 * np.maximum(1.0 - reduction, 0.0)
+
+    def leave_one_out_variance(self) -> np.ndarray:
+        """Predictive variance at each training point from a model fitted without it (same
+        hyperparameters): sigma^2 / [R^-1]_ii. What the model shows on points like its own data."""
+        factor, sigma2 = self._variance_terms
+        inverse_diagonal = np.diagonal(cho_solve(factor, np.eye(self.n_train)))
+        return sigma2 / inverse_diagonal

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood, NotPositiveDefinite
+from fflux_studio.gpr.kernels import correlation
+from fflux_studio.gpr.model import training_correlation
 from fflux_studio.io.model_file import read_model
 
 from .conftest import REFERENCE_FILES, random_data, reference_path
@@ -128,3 +130,36 @@ def test_fit_and_predict_refuse_bad_input():
     model = GPRModel.fit(x, y, np.ones(3), kernel)
     with pytest.raises(ValueError, match="features"):
         model.predict(np.ones((2, 4)))
+
+
+KERNELS = {name: Kernel.named(name, 9) for name in ("rbf", "rbf-cyclic", "periodic")}
+KERNELS["rbf x periodic"] = Kernel(("rbf",) * 5 + ("periodic",) + ("rbf",) * 2 + ("periodic",))
+
+
+@pytest.mark.parametrize("name", KERNELS)
+def test_prediction_gradient_equals_central_differences(name):
+    x, y = random_data(80, 9, seed=5)
+    theta = np.random.default_rng(1).uniform(0.05, 0.8, 9)
+    model = GPRModel.fit(x, y, theta, KERNELS[name], nugget=1e-8)
+    x_test = random_data(6, 9, seed=6)[0]
+    prediction, gradient = model.predict_gradient(x_test)
+    np.testing.assert_allclose(prediction, model.predict(x_test), rtol=0, atol=1e-12)
+    step = 1e-5
+    for h in range(9):
+        shift = np.zeros(9)
+        shift[h] = step
+        central = (model.predict(x_test + shift) - model.predict(x_test - shift)) / (2 * step)
+        np.testing.assert_allclose(gradient[:, h], central, rtol=1e-6, atol=1e-7 * np.abs(gradient).max())
+
+
+def test_leave_one_out_variance_equals_a_refit_without_the_point():
+    x, y = random_data(40, 6, seed=2)
+    model = GPRModel.fit(x, y, np.full(6, 0.3), Kernel.named("rbf-cyclic", 6), nugget=1e-6)
+    loo = model.leave_one_out_variance()
+    _, sigma2 = model._variance_terms
+    for i in (0, 17, 39):
+        rest = np.delete(np.arange(40), i)
+        r_rest = training_correlation(model.theta, model.kernel, x[rest], model.nugget)
+        k = correlation(model.theta, model.kernel, x[i:i + 1], x[rest])[0]
+        expected = sigma2 * (1.0 + model.nugget - k @ np.linalg.solve(r_rest, k))
+        assert loo[i] == pytest.approx(expected, rel=1e-6)
