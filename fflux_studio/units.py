@@ -25,3 +25,8 @@ def to_display(values, unit: str):
     if unit.lower() in ("ha", "hartree"):
         return values * HARTREE_TO_KJMOL, "kJ/mol"
     return values, unit
+
+# SPEC §9: ASE's eV and Å, and harmonic wavenumbers from a mass-weighted Hessian in Ha/(bohr² u).
+HARTREE_TO_EV = 27.211386245988
+ANGSTROM_PER_BOHR = 0.529177210903
+WAVENUMBER_PER_SQRT_HESSIAN = 5140.487

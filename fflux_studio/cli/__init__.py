@@ -16,7 +16,7 @@ from fflux_studio.gpr.likelihood import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
 from fflux_studio.optimize.events import Cancelled
 
-SUBCOMMANDS = ("train", "check", "inspect", "demo")
+SUBCOMMANDS = ("train", "check", "inspect", "demo", "optimize")
 
 
 def build_parser() -> argparse.ArgumentParser:
