@@ -12,13 +12,12 @@ _DIPOLE = [MOMENTS.index(label) for label in ("q11c", "q11s", "q10")]
 
 
 def dipole_vectors(moments) -> np.ndarray:
-    """(μx, μy, μz) = (q11c, q11s, q10) of moments (..., 24) in MOMENTS order."""
+    """(μx, μy, μz) = (q11c, q11s, q10) of moments (..., 24) in MOMENTS order, or of rank-1 rows (..., 3)."""
     return np.asarray(moments, dtype=float)[..., _DIPOLE]
 
 
-def molecular_dipole(positions, charges, global_moments) -> np.ndarray:
-    """μ (F, 3) in e·bohr from ``positions`` (F, N, 3) Å, net charges q00 (F, N) and the atoms'
-    moments (F, N, 24) in the global frame (see :func:`fflux_studio.chem.multipoles.atoms_to_global`)."""
+def molecular_dipole(positions, charges, dipoles) -> np.ndarray:
+    """μ (F, 3) in e·bohr from ``positions`` (F, N, 3) Å, net charges q00 (F, N) and the atoms' global
+    Cartesian dipoles (F, N, 3) in e·bohr (see :func:`dipole_vectors`)."""
     positions = np.asarray(positions, dtype=float) * BOHR_PER_ANGSTROM
-    charges = np.asarray(charges, dtype=float)
-    return np.einsum("fn,fnc->fc", charges, positions) + dipole_vectors(global_moments).sum(axis=1)
+    return np.einsum("fn,fnc->fc", np.asarray(charges, dtype=float), positions) + np.asarray(dipoles).sum(axis=1)

@@ -39,13 +39,17 @@ def cartesian_rotation(rotation, rank: int) -> np.ndarray:
     return np.einsum("nI,fmI->fnm", tensors, rotated) @ np.linalg.inv(gram)
 
 
+def rotate_rank(moments, rotation, rank: int) -> np.ndarray:
+    """The moments of one ``rank`` (F, 2l+1), seen from the axes that are the rows of ``rotation`` (F, 3, 3)."""
+    return np.einsum("fnm,fm->fn", cartesian_rotation(rotation, rank), np.asarray(moments, dtype=float))
+
+
 def rotate_moments(moments, rotation) -> np.ndarray:
     """``moments`` (F, 24) in :data:`MOMENTS` order, seen from the axes that are the rows of ``rotation`` (F, 3, 3)."""
     moments = np.asarray(moments, dtype=float)
     out = np.empty_like(moments)
     for rank in RANKS:
-        columns = _COLUMNS[rank]
-        out[:, columns] = np.einsum("fnm,fm->fn", cartesian_rotation(rotation, rank), moments[:, columns])
+        out[:, _COLUMNS[rank]] = rotate_rank(moments[:, _COLUMNS[rank]], rotation, rank)
     return out
 
 

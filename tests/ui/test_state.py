@@ -164,3 +164,20 @@ def test_learning_curve_sizes_that_are_neither_fraction_nor_count_are_refused(te
     studio.state.use(toy_dataset(), "toy")
     assert not studio.learning_curves(text)
     assert "training-set size must be a fraction" in studio.state.message
+
+
+
+def test_multipole_moments_are_offered_as_properties():
+    from fflux_studio.chem.multipoles import MOMENTS
+    from fflux_studio.io.alf_moments import add_alf_moments
+    from fflux_studio.io.geometry_dataset import dataset_from_geometries
+
+    rng = np.random.default_rng(3)
+    water = np.array([[0, 0, 0], [0.96, 0, 0], [-0.24, 0.93, 0]]) + rng.normal(scale=0.03, size=(40, 3, 3))
+    dataset = dataset_from_geometries("w.xyz", "W", ["O", "H", "H"], water, {}, {})
+    add_alf_moments(dataset, {name: rng.normal(size=(40, 24)) for name in dataset.atom_names})
+    state = StudioState()
+    state.use(dataset, "water")
+    assert list(state.param.prop.objects) == list(MOMENTS)
+    state.prop = "q21c"
+    assert state.unit == "e*bohr^2"
