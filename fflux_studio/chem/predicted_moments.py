@@ -3,7 +3,8 @@ needs from the charge and moment models (SPEC §8, §9).
 
 A model set here is ``models[atom][property]``: anything with ``alf`` (1-based origin, x-axis,
 xy-plane, as a .model file gives it) and ``predict(features)``, such as a GPRModel read from a
-.model file. Each atom's features and frame come from its own models' ALF.
+.model file (:func:`models_by_atom` sorts a folder's worth). Each atom's features and frame come from
+its own models' ALF.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from fflux_studio.chem.features import alf_rotation, atom_features
 from fflux_studio.chem.molecular_dipole import dipole_vectors, molecular_dipole
 from fflux_studio.chem.multipoles import rotate_rank
 from fflux_studio.chem.solid_harmonics import HARMONICS
+
+
+def models_by_atom(models) -> dict[str, dict[str, object]]:
+    """``models[atom][property]`` from models that name their ``atom`` and ``property_name``
+    (e.g. every .model file ``train --property all`` wrote)."""
+    result: dict[str, dict[str, object]] = {}
+    for model in models:
+        result.setdefault(model.atom, {})[model.property_name] = model
+    return result
 
 
 def _atoms(models) -> list[tuple[str, tuple[int, ...]]]:

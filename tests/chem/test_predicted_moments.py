@@ -9,7 +9,7 @@ from scipy.spatial.transform import Rotation
 from fflux_studio.chem.alf import choose_alf
 from fflux_studio.chem.features import alf_rotation
 from fflux_studio.chem.multipoles import MOMENTS, RANKS, moment_columns
-from fflux_studio.chem.predicted_moments import predict_global_moments, predict_molecular_dipole
+from fflux_studio.chem.predicted_moments import models_by_atom, predict_global_moments, predict_molecular_dipole
 from fflux_studio.chem.solid_harmonics import evaluate
 from fflux_studio.units import BOHR_PER_ANGSTROM
 
@@ -21,8 +21,8 @@ RNG = np.random.default_rng(21)
 class ConstantModel:
     """Stands in for a GPRModel: a 1-based ALF and a prediction that is the same for every geometry."""
 
-    def __init__(self, alf, value):
-        self.alf, self.value = alf, value
+    def __init__(self, atom, property_name, alf, value):
+        self.atom, self.property_name, self.alf, self.value = atom, property_name, alf, value
 
     def predict(self, features):
         return np.full(len(features), self.value)
@@ -42,10 +42,9 @@ def _setup():
     models = {}
     for atom, alf in enumerate(frames):
         local = _moments_of(charges[atom], offsets[atom])
-        one_based = tuple(i + 1 for i in alf)
-        models[f"{symbols[atom]}{atom + 1}"] = {"q00": ConstantModel(one_based, charges[atom].sum()),
-                                                **{label: ConstantModel(one_based, local[i])
-                                                   for i, label in enumerate(MOMENTS)}}
+        one_based, name = tuple(i + 1 for i in alf), f"{symbols[atom]}{atom + 1}"
+        models[name] = {"q00": ConstantModel(name, "q00", one_based, charges[atom].sum()),
+                        **{label: ConstantModel(name, label, one_based, local[i]) for i, label in enumerate(MOMENTS)}}
     # where each charge sits in the global frame: C^T o for every frame
     sites = np.stack([offsets[a] @ alf_rotation(moved, alf) for a, alf in enumerate(frames)], axis=1)
     return moved, models, charges, sites
@@ -63,6 +62,14 @@ def test_molecular_dipole_is_the_sum_over_every_charge():
     everywhere = positions[:, :, None, :] * BOHR_PER_ANGSTROM + sites
     expected = np.einsum("ak,fakc->fc", charges, everywhere)
     assert np.max(np.abs(predict_molecular_dipole(positions, models) - expected)) < 1e-12
+
+
+def test_a_flat_list_of_models_is_sorted_by_atom_and_property():
+    positions, models, _, _ = _setup()
+    flat = [model for props in models.values() for model in props.values()][::-1]
+    assert models_by_atom(flat) == models
+    assert np.array_equal(predict_molecular_dipole(positions, models_by_atom(flat)),
+                          predict_molecular_dipole(positions, models))
 
 
 def test_a_missing_model_is_named():

@@ -99,3 +99,30 @@ def test_property_all_trains_a_model_per_multipole_moment(tmp_path, capsys):
     assert read_model(out / "WATER_q32s_O1.model").target_unit == "e*bohr^3"
     assert "units.y e*bohr^4" in (out / "WATER_q44c_O1.model").read_text()
     assert main(["check", str(out / "WATER_q21c_O1.model")]) == 0
+
+
+def test_models_of_every_moment_give_back_the_files_global_dipole(shared_data, tmp_path):
+    """Train every property of the water points, then let the models predict their own training
+    geometries: the ALF moments rotated back give each atom's dipole as AIMAll wrote it (global
+    frame), and the molecular dipole Σ q r + μ of the files."""
+    from fflux_studio.chem.predicted_moments import models_by_atom, predict_global_moments, predict_molecular_dipole
+    from fflux_studio.io.aimall_int import read_int
+    from fflux_studio.io.load import load_dataset
+    from fflux_studio.units import BOHR_PER_ANGSTROM
+
+    points = shared_data / "ichor-examples/water_monomer_points"
+    out = tmp_path / "models"
+    assert main(["train", str(points), "--atom", "all", "--property", "all", "--protocol", "dl",
+                 "--starts", "1", "--out", str(out), "--quiet"]) == 0
+    models = models_by_atom(read_model(path) for path in out.glob("*.model"))
+    assert len(models) == 3 and all(len(props) == 26 for props in models.values())
+    positions = load_dataset(points).geometries
+    files = [[read_int(path) for path in sorted(point.glob("*_atomicfiles/*.int"))]
+             for point in sorted(points.glob("*.pointdir"))]
+    order = {"O1": 0, "H2": 1, "H3": 2}
+    ints = [sorted(point, key=lambda r: order[r.atom]) for point in files]
+    dipoles = np.array([[[r.moments["q10"], r.moments["q11c"], r.moments["q11s"]] for r in point] for point in ints])
+    assert np.allclose(predict_global_moments(positions, models, 1), dipoles, atol=1e-6)
+    charges = np.array([[r.q00 for r in point] for point in ints])
+    expected = np.einsum("fn,fnc->fc", charges, positions * BOHR_PER_ANGSTROM) + dipoles[..., [1, 2, 0]].sum(axis=1)
+    assert np.allclose(predict_molecular_dipole(positions, models), expected, atol=1e-6)
