@@ -77,7 +77,7 @@ class DaskExecutor:
         try:
             if address == "local":
                 self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                             processes=True, dashboard_address=None)
+                                             processes=True, dashboard_address=":0")
             self.client = Client(self._cluster if self._cluster is not None else address)
         except BaseException:
             self._close_cluster()

@@ -36,6 +36,7 @@ class _Campaign:
 
     def finish(self, key: str, record: dict) -> None:
         task = self.by_key[key]
+        record["model_file"] = str(self.folder / task.file_name)
         if task.donor is not None:
             donor = self.by_key[task.donor]
             record["transfer_from"] = f"{donor.atom} {donor.property}" if record.get("key") == key else None

@@ -26,7 +26,7 @@ def describe(task: CampaignTask) -> dict:
     """The manifest entry of a task before it has any result."""
     return {"atom": task.atom, "property": task.property, "key": task.key, "status": "queued",
             "protocol": task.protocol, "model_file": task.file_name, "transfer_from": task.donor,
-            "n_train": int(len(task.y)), "settings": task.settings.as_dict()}
+            "n_train": int(len(task.y)), "n_features": int(task.x.shape[1]), "settings": task.settings.as_dict()}
 
 
 def check_data(task: CampaignTask) -> None:

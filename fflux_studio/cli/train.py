@@ -1,26 +1,36 @@
-"""``fflux-studio train``: fit one model per (atom, property) by TL or DL and write FFLUX .model files."""
+"""``fflux-studio train``: every model of a molecule (atoms × properties) as one resumable campaign.
+
+The models, and a manifest ``campaign.json`` of every task, go into the ``--out`` folder; running
+the same command again trains only what is missing or changed. The exit status is the number of
+models that failed (0: all good), 130 after Ctrl-C, 2 for bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from rich.console import Console
 
+from fflux_studio.campaign import DaskExecutor, InProcessExecutor, ProcessExecutor, plan_tasks, run_campaign
 from fflux_studio.cli import UsageError
+from fflux_studio.cli.campaign_display import CampaignDisplay, summary_table
 from fflux_studio.cli.options import add_alf_option, alf_override
-from fflux_studio.cli.progress import ProgressPrinter
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
-from fflux_studio.io.model_file import write_model
-from fflux_studio.jobs import TrainingTask, run_tasks
-from fflux_studio.metrics import mae, rmse
 from fflux_studio.protocols import PROTOCOLS, ProtocolSettings
 from fflux_studio.protocols.settings import CHOICES
 from fflux_studio.sizes import parse_size
 from fflux_studio.splits import random_split
-from fflux_studio.units import to_display
+
+INTERRUPTED = 130
+MOST_FAILURES = 100
+SUMMARY_WIDTH = 160  # of the summary table in a log file, where no terminal says how wide
 
 
 def _size(text: str):
@@ -54,8 +64,8 @@ def register(subparsers) -> None:
         description="Train one FFLUX GPR model per atom and property and write it as a .model file.")
     parser.add_argument("data", metavar="DATA", help="training data (a FEREBUS CSV, or any format `inspect` reads)")
     parser.add_argument("--property", required=True,
-                        help="property to model, e.g. iqa, q00, q21c, atomic_energy, or 'all' (every property)")
-    parser.add_argument("--atom", help="atom to model, e.g. C1 (1-based as in ICHOR), or 'all'; "
+                        help="properties to model, e.g. iqa, q00, q21c, atomic_energy, a list (iqa,q00) or 'all'")
+    parser.add_argument("--atom", help="atoms to model, e.g. C1 (1-based as in ICHOR), a list (C1,H7) or 'all'; "
                         "optional when DATA holds one atom")
     test = parser.add_mutually_exclusive_group()
     test.add_argument("--test", metavar="FILE", help="held-out test set (e.g. a FEREBUS VALIDATION_SET.csv)")
@@ -67,16 +77,21 @@ def register(subparsers) -> None:
     parser.add_argument("--protocol", choices=tuple(PROTOCOLS), default="tl", help="default: tl")
     for option, help_text in SETTINGS_OPTIONS.items():
         _add_setting(parser, option, help_text)
-    parser.add_argument("--out", default="models", metavar="DIR", help="where .model files go (default: models)")
-    parser.add_argument("--json", metavar="FILE", help="write a summary of the run as JSON")
-    parallel = parser.add_mutually_exclusive_group()
-    parallel.add_argument("--jobs", type=int, default=1, metavar="N",
-                          help="train several atoms at once in N local processes (one BLAS thread each)")
-    parallel.add_argument("--dask", metavar="ADDRESS",
-                          help="train atoms on a Dask cluster (scheduler address, or 'local')")
+    parser.add_argument("--transfer", action=argparse.BooleanOptionalAction, default=True,
+                        help="seed a model from a finished related one (an equivalent atom, or the same atom's "
+                             "first property) instead of TL's sources (default: on; measured in "
+                             "benchmarks/campaign.py)")
+    parser.add_argument("--out", default="models", metavar="DIR",
+                        help="campaign folder: .model files and campaign.json (default: models)")
+    parser.add_argument("--json", metavar="FILE", help="also write the campaign's manifest to FILE")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="train N models at once in local processes (one BLAS thread each), "
+                             "or the number of workers of --dask local")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="train on a Dask cluster: a scheduler address, or 'local' for one on this machine")
     parser.add_argument("--blas-threads", type=int, default=1, metavar="N",
                         help="BLAS threads per fit (default: 1; more only pays for large sets on idle cores)")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     parser.set_defaults(run=run)
 
 
@@ -95,88 +110,95 @@ def _settings(args) -> ProtocolSettings:
                                getattr(args, option.replace("-", "_")) for option in SETTINGS_OPTIONS})
 
 
+def _names(text: str) -> list[str]:
+    return [name for name in text.replace(",", " ").split() if name]
+
+
 def _atoms(dataset, args) -> list[str]:
     if args.atom is None:
         if len(dataset.atoms) == 1:
             return dataset.atom_names
         raise InputError(args.data, f"holds {len(dataset.atoms)} atoms ({', '.join(dataset.atom_names)}); "
-                                    "choose one with --atom NAME or --atom all")
+                                    "choose with --atom NAME[,NAME...] or --atom all")
     if args.atom.lower() == "all":
         return dataset.atom_names
-    return [dataset.atom(args.atom).name]
+    return [dataset.atom(name).name for name in _names(args.atom)]
+
+
+def _properties(dataset, atoms, args) -> list[str]:
+    """The listed properties, or with 'all' every property any chosen atom has (in first-seen order)."""
+    if args.property.lower() != "all":
+        return _names(args.property)
+    return list(dict.fromkeys(prop for atom in atoms for prop in dataset.properties(atom)))
 
 
 def _split(dataset, args, alf):
-    """(train frames, test dataset or None, test frames)."""
+    """(train frames, (test dataset, test frames) or None)."""
     test = load_dataset(args.test, alf=alf) if args.test else (dataset if args.test_size else None)
     try:
         train, test_frames = random_split(dataset.n_frames, None if args.test else args.test_size,
                                           args.train_size, args.random_state)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    return train, test, (np.arange(test.n_frames) if args.test else test_frames)
+    if test is None:
+        return train, None
+    for atom in dataset.atom_names:
+        if atom in test.atoms and test.atom(atom).features.shape[1] != dataset.atom(atom).features.shape[1]:
+            raise InputError(args.test, f"test set has {test.atom(atom).features.shape[1]} features for atom "
+                                        f"{atom}, training data has {dataset.atom(atom).features.shape[1]}")
+    return train, (test, np.arange(test.n_frames) if args.test else test_frames)
 
 
-def _properties(dataset, atom: str, args) -> list[str]:
-    return dataset.properties(atom) if args.property.lower() == "all" else [args.property]
+def _executor(args, display):
+    if args.jobs < 1 or args.blas_threads < 1:
+        raise UsageError("--jobs and --blas-threads must be at least 1")
+    if args.dask:
+        if args.jobs > 1 and args.dask != "local":
+            raise UsageError("--jobs sets the workers of --dask local; a cluster at an address has its own")
+        return DaskExecutor(args.dask, workers=args.jobs if args.jobs > 1 else None, blas_threads=args.blas_threads)
+    if args.jobs > 1:
+        return ProcessExecutor(args.jobs, blas_threads=args.blas_threads)
+    return InProcessExecutor(args.blas_threads, callback=display.iteration)
 
 
-def _task(dataset, atom: str, prop: str, args, settings, train) -> TrainingTask:
-    x, y = dataset.xy(atom, prop)
-    x, y = x[train], y[train]
-    if len(y) <= x.shape[1]:
-        raise InputError(args.data, f"{len(y)} training points for atom {atom} but {x.shape[1]} features: "
-                                    "a model needs more points than features")
-    metadata = dataset.model_metadata(atom, prop)
-    return TrainingTask(f"{metadata['atom']} {prop}", x, y, args.protocol, settings, metadata)
-
-
-def _summary(outcome, args, test, test_frames) -> dict:
-    """Write the model and describe it (with its test errors when there is a test set)."""
-    result, model = outcome.result, outcome.model
-    path = write_model(model, args.out)
-    summary = {"atom": model.atom, "property": model.property_name, "protocol": args.protocol,
-               "optimizer": args.optimizer, "seed_optimizer": args.seed_optimizer if args.protocol == "tl" else None,
-               "kernel": args.kernel, "likelihood": args.likelihood, "n_train": model.n_train,
-               "n_features": model.n_features, "log_likelihood": result.log_likelihood, "status": result.status,
-               "evaluations": int(result.evaluations), "seconds": dict(result.seconds),
-               "theta": np.asarray(result.theta).tolist(), "model_file": str(path)}
-    if test is not None:
-        x_test, y_test = test.xy(model.atom, model.property_name)
-        if x_test.shape[1] != model.n_features:
-            raise InputError(args.test, f"test set has {x_test.shape[1]} features for atom {model.atom}, "
-                                        f"training data has {model.n_features}")
-        errors, unit = to_display(model.predict(x_test[test_frames]) - y_test[test_frames], model.target_unit)
-        summary["test"] = {"n": int(len(errors)), "rmse": rmse(errors), "mae": mae(errors), "unit": unit}
-    return summary
+@contextmanager
+def _first_interrupt_cancels(cancel: threading.Event):
+    """Ctrl-C once: cancel running tasks and keep finished ones; twice: stop at once."""
+    def stop(signum, frame):
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run(args) -> int:
-    if args.jobs < 1 or args.blas_threads < 1:
-        raise UsageError("--jobs and --blas-threads must be at least 1")
     alf = alf_override(args)
     dataset = load_dataset(args.data, alf=alf)
     settings = _settings(args)
-    train, test, test_frames = _split(dataset, args, alf)
-    tasks = [_task(dataset, atom, prop, args, settings, train)
-             for atom in _atoms(dataset, args) for prop in _properties(dataset, atom, args)]
-    progress = None if args.quiet else (lambda task: ProgressPrinter(task.label))
-    summaries = []
+    train, test = _split(dataset, args, alf)
+    atoms = _atoms(dataset, args)
+    for atom in atoms:
+        n_features = dataset.atom(atom).features.shape[1]
+        if len(train) <= n_features:
+            raise InputError(args.data, f"{len(train)} training points for atom {atom} but {n_features} features: "
+                                        "a model needs more points than features")
     try:
-        for outcome in run_tasks(tasks, workers=args.jobs, dask_address=args.dask, progress=progress,
-                                 blas_threads=args.blas_threads):
-            summary = _summary(outcome, args, test, test_frames)
-            summaries.append(summary)
-            test_text = ""
-            if "test" in summary:
-                t = summary["test"]
-                test_text = f", test RMSE {t['rmse']:.4g} {t['unit']}, MAE {t['mae']:.4g} {t['unit']} (n={t['n']})"
-            print(f"[{len(summaries)}/{len(tasks)}] {outcome.task.label}: ln L {summary['log_likelihood']:.10g} "
-                  f"({summary['status']}) in "
-                  f"{summary['seconds']['total']:.1f} s{test_text} -> {summary['model_file']}", flush=True)
+        tasks = plan_tasks(dataset, atoms, _properties(dataset, atoms, args), args.protocol, settings, train,
+                           test=test, transfer=args.transfer)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    cancel = threading.Event()
+    with CampaignDisplay(len(tasks), quiet=args.quiet) as display, _first_interrupt_cancels(cancel):
+        document = run_campaign(tasks, args.out, _executor(args, display), on_event=display.on_event,
+                                cancel=cancel, data=str(args.data))
+    console = Console()
+    (console if console.is_terminal else Console(width=SUMMARY_WIDTH)).print(summary_table(document))
     if args.json:
-        document = summaries[0] if len(summaries) == 1 else {"data": args.data, "models": summaries}
         Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
-    return 0
+    if cancel.is_set():
+        return INTERRUPTED
+    return min(document["counts"].get("failed", 0), MOST_FAILURES)

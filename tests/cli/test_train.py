@@ -23,8 +23,8 @@ def test_trains_water_and_writes_a_checkable_model(shared_data, tmp_path, protoc
                    str(water(shared_data, "VALIDATION")), "--protocol", protocol, "--subset", "20",
                    "--out", str(tmp_path / "models"), "--json", str(summary_file), "--random-state", "3"])
     assert status == 0
-    summary = json.loads(summary_file.read_text())
-    for key in ("protocol", "optimizer", "n_train", "n_features", "log_likelihood", "evaluations",
+    summary = json.loads(summary_file.read_text())["models"][0]
+    for key in ("protocol", "settings", "n_train", "n_features", "log_likelihood", "convergence", "evaluations",
                 "seconds", "test", "model_file"):
         assert key in summary
     assert summary["n_train"] == 59 and summary["n_features"] == 3 and summary["test"]["n"] == 500
@@ -91,7 +91,7 @@ def test_property_all_trains_a_model_per_multipole_moment(tmp_path, capsys):
     out = tmp_path / "models"
     assert main(["train", str(path), "--property", "all", "--protocol", "dl", "--starts", "1",
                  "--out", str(out), "--quiet"]) == 0
-    assert f"[{len(names)}/{len(names)}]" in capsys.readouterr().out
+    assert f"{len(names)} trained" in capsys.readouterr().out
     for prop in names:
         model = read_model(out / f"WATER_{prop}_O1.model")
         assert model.property_name == prop and model.atom == "O1" and model.n_train == 24

@@ -56,7 +56,7 @@ def test_extxyz_to_model_through_the_cli(tmp_path, capsys):
                    "--test-size", "500", "--protocol", "tl", "--out", str(tmp_path / "models"),
                    "--json", str(summary_file), "--quiet"])
     assert status == 0, capsys.readouterr().err
-    summary = json.loads(summary_file.read_text())
+    summary = json.loads(summary_file.read_text())["models"][0]
     assert summary["n_train"] == 1000 and summary["test"]["n"] == 500 and summary["n_features"] == 6
     spread = np.std([frame.arrays["atomic_energy"][0] for frame in peroxide_frames(1500, np.random.default_rng(7))])
     rmse_hartree = summary["test"]["rmse"] / 2625.4996394799

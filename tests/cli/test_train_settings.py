@@ -38,4 +38,4 @@ def test_json_says_why_the_search_stopped(tmp_path, protocol, options, status):
     code = main(["train", str(csv_file(tmp_path)), "--property", "iqa", "--protocol", protocol, "--subset", "20",
                  "--out", str(tmp_path / "models"), "--json", str(summary_file), "--quiet", *options])
     assert code == 0
-    assert json.loads(summary_file.read_text())["status"] == status
+    assert json.loads(summary_file.read_text())["models"][0]["convergence"] == status
