@@ -77,10 +77,10 @@ def register(subparsers) -> None:
     parser.add_argument("--protocol", choices=tuple(PROTOCOLS), default="tl", help="default: tl")
     for option, help_text in SETTINGS_OPTIONS.items():
         _add_setting(parser, option, help_text)
-    parser.add_argument("--transfer", action=argparse.BooleanOptionalAction, default=True,
+    parser.add_argument("--transfer", action=argparse.BooleanOptionalAction,
                         help="seed a model from a finished related one (an equivalent atom, or the same atom's "
-                             "first property) instead of TL's sources (default: on; measured in "
-                             "benchmarks/campaign.py)")
+                             "first property) instead of TL's sources (default: on with --protocol tl, where "
+                             "benchmarks/campaign.py measured it faster at the same test error; off with dl)")
     parser.add_argument("--out", default="models", metavar="DIR",
                         help="campaign folder: .model files and campaign.json (default: models)")
     parser.add_argument("--json", metavar="FILE", help="also write the campaign's manifest to FILE")
@@ -188,7 +188,7 @@ def run(args) -> int:
                                         "a model needs more points than features")
     try:
         tasks = plan_tasks(dataset, atoms, _properties(dataset, atoms, args), args.protocol, settings, train,
-                           test=test, transfer=args.transfer)
+                           test=test, transfer=args.protocol == "tl" if args.transfer is None else args.transfer)
     except ValueError as err:
         raise UsageError(str(err)) from None
     cancel = threading.Event()

@@ -98,3 +98,12 @@ def test_a_failing_model_is_reported_and_the_other_23_are_written(tmp_path, caps
     assert "constant" in failed[0]["message"]
     assert len(read_back(tmp_path / "models")) == 23
     assert "H7" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("protocol, seeded", [("tl", "C1 atomic_energy"), ("dl", None)])
+def test_transfer_is_the_default_for_tl_only(tmp_path, protocol, seeded):
+    summary = tmp_path / "run.json"
+    assert main(["train", str(demo_path("benzene")), "--atom", "C1,C2", "--property", "atomic_energy", *SIZES,
+                 "--protocol", protocol, "--out", str(tmp_path), "--quiet", "--json", str(summary)]) == 0
+    models = {m["atom"]: m for m in json.loads(summary.read_text())["models"]}
+    assert models["C1"]["transfer_from"] is None and models["C2"]["transfer_from"] == seeded
