@@ -29,14 +29,13 @@ def cartesian_rotation(rotation, rank: int) -> np.ndarray:
     Q is the tensor Θ = Σ_m (G⁻¹Q)_m T_m (T the solid harmonics' coefficient tensors, G = T·T): the
     traceless part of the charge distribution's rank-l moment. Q'_n = T_n · (C ⊗ … ⊗ C) Θ."""
     rotation = np.asarray(rotation, dtype=float)
-    size = 3 ** rank
+    n, size = len(rotation), 3 ** rank
     tensors = coefficient_tensors(rank).reshape(2 * rank + 1, size)
-    rotated = np.broadcast_to(tensors, (len(rotation),) + tensors.shape)
+    rotated = np.broadcast_to(tensors, (n,) + tensors.shape)
     for _ in range(rank):  # rotate the first index and move it last, once per index
-        rotated = np.einsum("fia,fmar->fmri", rotation, rotated.reshape(len(rotation), 2 * rank + 1, 3, -1))
-        rotated = rotated.reshape(len(rotation), 2 * rank + 1, size)
-    gram = tensors @ tensors.T
-    return np.einsum("nI,fmI->fnm", tensors, rotated) @ np.linalg.inv(gram)
+        rotated = np.einsum("fia,fmar->fmri", rotation, rotated.reshape(n, 2 * rank + 1, 3, -1), optimize=True)
+        rotated = rotated.reshape(n, 2 * rank + 1, size)
+    return tensors @ np.swapaxes(rotated, 1, 2) @ np.linalg.inv(tensors @ tensors.T)
 
 
 def rotate_rank(moments, rotation, rank: int) -> np.ndarray:
