@@ -5,11 +5,12 @@ For each molecule and protocol, through the CLI: `fflux-studio train DEMO --atom
 frames, 200 held out, rbf-cyclic, random state 0), then `fflux-studio optimize` from the start
 geometry of the bundled GFN2-xTB reference with `--frequencies --reference`; then a 1 ps NVE run
 (ASE VelocityVerlet, 0.5 fs, from the model minimum with 300 K Maxwell-Boltzmann velocities) on
-FFLUXCalculator, whose total-energy drift is reported. Prints one JSON document (and a Markdown
+FFLUXCalculator, whose total-energy drift is reported; and the analytic forces against fourth-order
+finite differences of the energy at the start geometry. Prints one JSON document (and a Markdown
 table on stderr). Wall times on this shared machine are noisy; the TL/DL time ratio is measured in
 the same run.
 
-    OMP_NUM_THREADS=1 python benchmarks/forcefield_tl_dl.py                 # ~10 min
+    OMP_NUM_THREADS=1 python benchmarks/forcefield_tl_dl.py                 # ~20 min on a shared machine
     python benchmarks/forcefield_tl_dl.py --molecules ethanol --work /tmp/ff --reuse
 """
 
@@ -36,6 +37,8 @@ from fflux_studio.cli import main  # noqa: E402
 from fflux_studio.demo import DEMO_DIR, demo_path  # noqa: E402
 from fflux_studio.forcefield import FFLUXCalculator  # noqa: E402
 from fflux_studio.forcefield.comparison import read_reference  # noqa: E402
+from fflux_studio.forcefield.energy import evaluate, numerical_gradient  # noqa: E402
+from fflux_studio.forcefield.model_set import load_model_set  # noqa: E402
 from fflux_studio.units import HARTREE_TO_EV  # noqa: E402
 
 TRAIN = ["--property", "atomic_energy", "--atom", "all", "--kernel", "rbf-cyclic", "--train-size", "1000",
@@ -70,6 +73,13 @@ def optimise(molecule: str, models: str, work: Path, tag: str) -> dict:
     _cli(["optimize", models, "--geometry", str(start), "--frequencies", "--reference", str(reference_path),
           "--out", str(work / f"{tag}-minimum.xyz"), "--json", str(result)])
     return json.loads(result.read_text())
+
+
+def force_check(models: str, positions) -> float:
+    """max |analytic − finite-difference gradient| / max |gradient| at ``positions``."""
+    model_set = load_model_set([models])
+    analytic, numeric = evaluate(model_set, positions).gradient, numerical_gradient(model_set, positions)
+    return float(np.abs(analytic - numeric).max() / np.abs(numeric).max())
 
 
 def nve(models: str, symbols, geometry, picoseconds: float = 1.0, timestep_fs: float = 0.5) -> dict:
@@ -116,6 +126,8 @@ def main_benchmark(argv=None) -> int:
                 "energy", "energy_difference", "energy_std", "converged", "steps", "max_force", "rmsd_angstrom",
                 "frequency_mae_cm1", "frequency_max_error_cm1", "frequencies_cm1", "frequency_errors_cm1",
                 "warnings")})
+            row["force_check_relative"] = force_check(row["models"], read_reference(
+                DEMO_DIR / f"{molecule}.reference.json").start)
             row["nve"] = nve(row["models"], result["symbols"], result["geometry"], args.nve_ps)
             rows.append(row)
             print(f"{molecule} {protocol}: RMSD {row['rmsd_angstrom']:.4f} A, frequency MAE "

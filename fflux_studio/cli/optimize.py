@@ -64,6 +64,9 @@ def run(args) -> int:
     calculator = FFLUXCalculator(args.models)
     model_set = calculator.model_set
     reference = read_reference(args.reference) if args.reference else None
+    if reference is not None and reference.symbols != model_set.symbols:
+        raise InputError(args.reference, f"its atoms ({''.join(reference.symbols)}) are not the models' "
+                                         f"({''.join(model_set.symbols)}, in this order)")
     atoms = Atoms(model_set.symbols, positions=_start(args, model_set.symbols))
     atoms.calc = calculator
     result = optimise(atoms, fmax=args.fmax, max_steps=args.max_steps, optimizer=args.optimizer)
@@ -85,17 +88,26 @@ def run(args) -> int:
     if reference is not None:
         try:
             document.update(compare(model_set.symbols, result.positions, result.energy, frequencies, reference))
-        except ValueError as err:
+        except ValueError as err:  # a reference with another number of modes
             raise InputError(args.reference, str(err)) from None
     document["warnings"] = warnings
     _report(document)
     if args.out:
-        atoms.info.update(energy_hartree=result.energy, converged=result.converged)
-        write(args.out, atoms, format="extxyz" if not args.out.endswith(".xyz") else "xyz",
-              comment=f"{model_set.system} optimised on FFLUX models: E = {result.energy!r} Ha")
+        _write_geometry(args.out, model_set, result)
     if args.json:
         Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
     return 0
+
+
+def _write_geometry(path: str, model_set, result) -> None:
+    """A plain .xyz with the energy in its comment line; any other name in the format ASE gives it."""
+    atoms = Atoms(model_set.symbols, positions=result.positions)
+    if path.lower().endswith(".xyz"):
+        write(path, atoms, format="xyz",
+              comment=f"{model_set.system} optimised on FFLUX models: E = {result.energy!r} Ha")
+    else:
+        atoms.info.update(system=model_set.system, energy_hartree=result.energy, converged=result.converged)
+        write(path, atoms)
 
 
 def _report(document: dict) -> None:

@@ -57,10 +57,11 @@ def test_ethanol_against_the_shipped_reference(ethanol_models, tmp_path, capsys)
     np.testing.assert_allclose(result["frequency_errors_cm1"], errors, rtol=1e-12)
     assert result["frequency_mae_cm1"] == pytest.approx(np.abs(errors).mean())
     np.testing.assert_allclose(read(xyz).positions, geometry, atol=1e-6)
+    assert f"E = {result['energy']!r} Ha" in xyz.read_text().splitlines()[1]
     assert "vs reference: RMSD" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("problem", ["atoms", "frame", "mixed"])
+@pytest.mark.parametrize("problem", ["atoms", "frame", "mixed", "reference"])
 def test_bad_input_exits_2_naming_the_file(problem, ethanol_models, tmp_path, capsys):
     models, geometry = ethanol_models, demo_path("ethanol")
     if problem == "atoms":
@@ -71,8 +72,12 @@ def test_bad_input_exits_2_naming_the_file(problem, ethanol_models, tmp_path, ca
         shutil.copytree(ethanol_models, models)
         (models / "ethanol_atomic_energy_O3.model").unlink()
     frame = "2000" if problem == "frame" else "1"
-    assert main(["optimize", str(models), "--geometry", str(geometry), "--frame", frame]) == 2
-    message = capsys.readouterr().err
+    extra = ["--reference", str(DEMO_DIR / "benzene.reference.json")] if problem == "reference" else []
+    assert main(["optimize", str(models), "--geometry", str(geometry), "--frame", frame, *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # refused before any optimisation
     expected = {"atoms": "nh3.xyz: its atoms (NHHH) are not the models'", "frame": "has frames 1..1500",
-                "mixed": "no model for atom(s) 3"}[problem]
+                "mixed": "no model for atom(s) 3",
+                "reference": "benzene.reference.json: its atoms (CCCCCCHHHHHH) are not the models'"}[problem]
+    message = captured.err
     assert expected in message
