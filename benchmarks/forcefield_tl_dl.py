@@ -2,7 +2,8 @@
 sets of the ethanol and benzene demos, trained by TL and by DL, used as force fields.
 
 For each molecule and protocol, through the CLI: `fflux-studio train DEMO --atom all` (1000 training
-frames, 200 held out, rbf-cyclic, random state 0), then `fflux-studio optimize` from the start
+frames, 200 held out, rbf-cyclic, random state 0, the CLI's defaults otherwise: TL seeds a model from a
+finished equivalent atom where there is one), then `fflux-studio optimize` from the start
 geometry of the bundled GFN2-xTB reference with `--frequencies --reference`; then a 1 ps NVE run
 (ASE VelocityVerlet, 0.5 fs, from the model minimum with 300 K Maxwell-Boltzmann velocities) on
 FFLUXCalculator, whose total-energy drift is reported; and the analytic forces against fourth-order
@@ -61,7 +62,8 @@ def train(molecule: str, protocol: str, work: Path, reuse: bool) -> dict:
     return {"models": str(models), "train_seconds": sum(r["seconds"]["total"] for r in runs),
             "test_rmse_kjmol_mean": float(np.mean([r["test"]["rmse"] for r in runs])),
             "test_rmse_kjmol_max": float(np.max([r["test"]["rmse"] for r in runs])),
-            "log_likelihood_sum": sum(r["log_likelihood"] for r in runs)}
+            "log_likelihood_sum": sum(r["log_likelihood"] for r in runs),
+            "seeded_from_another_atom": sum(bool(r.get("transfer_from")) for r in runs)}
 
 
 def optimise(molecule: str, models: str, work: Path, tag: str) -> dict:
