@@ -116,9 +116,10 @@ class DaskExecutor:
         self._completed.add(future)
 
     def cancel(self) -> None:
+        """Tell every task to stop; each still reports, so a model finished meanwhile is recorded as trained
+        (cancelling the futures instead would drop the record of a model already written)."""
         if self._futures:
             self._cancel.set()
-            self.client.cancel([future for future, _ in self._futures.values()])
 
     def poll(self, timeout: float = 0.0) -> list:
         events = [("running", key) for key in self._started_keys(0.0 if self._completed.has_ready() else timeout)]

@@ -65,6 +65,13 @@ class _Campaign:
         return self.by_key[key].key
 
 
+def _done_before(task, previous: dict, folder: Path) -> dict | None:
+    """The earlier record of ``task`` whose model is still good, if any; a seeded task also accepts
+    the model it trained alone when its donor had failed."""
+    keys = [task.key] + ([task.without_donor().key] if task.donor is not None else [])
+    return next((previous[key] for key in keys if reusable(previous.get(key), folder / task.file_name)), None)
+
+
 def run_campaign(tasks, folder, executor=None, on_event=None, cancel=None, **about) -> dict:
     """Train ``tasks`` into ``folder``; returns the manifest (also written as ``folder/campaign.json``).
 
@@ -82,8 +89,9 @@ def run_campaign(tasks, folder, executor=None, on_event=None, cancel=None, **abo
     with executor:
         try:
             for task in tasks:
-                if reusable(previous.get(task.key), folder / task.file_name):
-                    campaign.finish(task.key, {**previous[task.key], "status": "skipped"})
+                done = _done_before(task, previous, folder)
+                if done is not None:
+                    campaign.finish(task.key, {**done, "status": "skipped"})
                 else:
                     campaign.emit(task.key, "queued")
                     if task.donor is None:

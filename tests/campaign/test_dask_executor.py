@@ -2,6 +2,7 @@
 
 import os
 import signal
+import threading
 
 import pytest
 
@@ -36,3 +37,18 @@ def test_a_killed_worker_loses_no_task(plan, tmp_path):
     assert killed
     assert document["counts"] == {"trained": 4}
     assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(t.file_name for t in tasks)
+
+
+def test_cancel_stops_the_workers_and_keeps_finished_models(plan, tmp_path):
+    tasks = plan(["C1", "C2", "H7", "H8"], ["atomic_energy"])
+    cancel = threading.Event()
+
+    def stop_at_first_result(event):
+        if event.final:
+            cancel.set()
+    document = run_campaign(tasks, tmp_path, DaskExecutor("local", workers=2), on_event=stop_at_first_result,
+                            cancel=cancel)
+    status = [r["status"] for r in document["models"]]
+    assert "cancelled" in status and set(status) <= {"trained", "cancelled"}
+    assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(
+        t.file_name for t, s in zip(tasks, status) if s == "trained")

@@ -84,6 +84,8 @@ def test_a_failing_task_is_recorded_and_the_rest_go_on(benzene, plan, tmp_path):
     assert alone["status"] == "trained" and alone["transfer_from"] is None and alone["key"] != tasks[3].key
     assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(
         t.file_name for t in tasks if (t.atom, t.property) != ("H7", "atomic_energy"))
+    again = run_campaign(tasks, tmp_path)
+    assert [r["status"] for r in again["models"]] == ["skipped", "failed", "skipped", "skipped"]
 
 
 def test_cancel_keeps_finished_models_and_a_rerun_trains_only_the_rest(plan, tmp_path):
