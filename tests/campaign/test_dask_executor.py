@@ -5,6 +5,7 @@ import signal
 import threading
 
 import pytest
+from threadpoolctl import threadpool_info
 
 pytest.importorskip("distributed")
 
@@ -14,7 +15,15 @@ from fflux_studio.campaign import DaskExecutor, InProcessExecutor, run_campaign 
 def test_local_cluster_writes_the_same_files_as_this_process(plan, tmp_path, written_models):
     tasks = plan(["C1", "C2"], transfer=True)
     run_campaign(tasks, tmp_path / "serial", InProcessExecutor())
-    document = run_campaign(tasks, tmp_path / "dask", DaskExecutor("local", workers=2))
+    executor = DaskExecutor("local", workers=2)
+    blas = {}
+
+    def look_at_blas_threads(event):
+        if not blas:
+            blas.update(executor.client.run(lambda: {pool["num_threads"] for pool in threadpool_info()
+                                                     if pool["user_api"] == "blas"}))
+    document = run_campaign(tasks, tmp_path / "dask", executor, on_event=look_at_blas_threads)
+    assert len(blas) == 2 and all(threads == {1} for threads in blas.values())
     assert document["counts"] == {"trained": 4}
     assert written_models(tmp_path / "dask") == written_models(tmp_path / "serial")
 
