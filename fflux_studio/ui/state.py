@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import param
 
+from fflux_studio.memory import MemoryBudget
 from fflux_studio.protocols import PROTOCOLS as PROTOCOL_RUNNERS
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.protocols.settings import CHOICES
@@ -107,9 +108,11 @@ class StudioState(param.Parameterized):
         return self.dataset.unit(self.prop) if self.dataset is not None else ""
 
     def split(self) -> tuple[np.ndarray, np.ndarray]:
-        """Train and test frame indices (disjoint), reproducible from ``split_seed``."""
+        """Train and test frame indices (disjoint), reproducible from ``split_seed``; ValueError when
+        the training set would not fit in the memory budget (memory.py)."""
         test = min(self.test_size, self.dataset.n_frames - 4)
         train = min(self.train_size, self.dataset.n_frames - test)
+        MemoryBudget.now().check(train)
         return random_split(self.dataset.n_frames, test, train, self.split_seed)
 
     def settings(self, **overrides) -> ProtocolSettings:

@@ -10,6 +10,7 @@ import pytest
 
 from fflux_studio.dataset import AtomFeatures, Dataset
 from fflux_studio.ui.progress import ProgressEstimate
+from fflux_studio.memory import MemoryBudget
 from fflux_studio.protocols import ProtocolSettings, run_protocol
 from fflux_studio.protocols.settings import CHOICES
 from fflux_studio.ui.state import SETTINGS, StudioState
@@ -66,6 +67,20 @@ def test_a_subset_that_is_neither_fraction_nor_whole_count_is_refused():
     studio.state.subset = 40.5
     assert not studio.start()
     assert "Cannot start: subset must be a fraction" in studio.state.message
+
+
+def test_a_train_size_beyond_the_memory_budget_is_refused_and_the_page_says_the_budget(monkeypatch):
+    budget = MemoryBudget.now(available=2 * 5 * 8 * 60**2)  # room for 60 points
+    monkeypatch.setattr(MemoryBudget, "now", classmethod(lambda cls, available=None: budget))
+    studio = Studio(demo=None)
+    studio.state.use(toy_dataset(), "toy")
+    assert "at most 60 training points" in studio.data_view.budget.object
+    studio.state.param.update(train_size=80, test_size=40)
+    assert not studio.start()
+    assert "Cannot start: 80 training points need" in studio.state.message
+    assert "train on at most 60 points" in studio.state.message
+    studio.state.train_size = 60
+    assert studio._prepare() is not None
 
 
 def test_tracebook_counts_across_the_protocol_and_finds_the_seed():

@@ -15,6 +15,7 @@ from fflux_studio.chem.connectivity import bonded
 from fflux_studio.demo import list_demos
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
+from fflux_studio.memory import MemoryBudget
 from fflux_studio.ui import plots
 from fflux_studio.ui.state import StudioState
 
@@ -87,6 +88,7 @@ class DataView(Viewer):
         self.upload.param.watch(self._uploaded, "filename")
         self.summary = pn.pane.Markdown("Loading …", sizing_mode="stretch_width")
         self.alf = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self.budget = pn.pane.Markdown("", width=320)
         self.geometry = pn.pane.HoloViews(None, linked_axes=False)
         self.choices = pn.Param(state, parameters=["atom", "prop", "train_size", "test_size", "split_seed"],
                                 show_name=False, width=300,
@@ -108,6 +110,7 @@ class DataView(Viewer):
         if dataset is None or self.state.atom is None:
             return
         self.summary.object = summary_markdown(dataset, self.state.source)
+        self.budget.object = f"Train size: {MemoryBudget.now().describe()}."
         features = dataset.atom(self.state.atom)
         names = dataset.atom_names
         self.alf.object = alf_markdown(dataset, features)
@@ -123,7 +126,7 @@ class DataView(Viewer):
         return pn.Row(
             pn.Column("### Dataset", pn.Row(self.demo, self.load_demo), "or upload files (any format the "
                       "library reads; several files or a .zip are read as one folder):", self.upload,
-                      "### Atom, property and split", self.choices, width=340),
+                      "### Atom, property and split", self.choices, self.budget, width=340),
             pn.Column(pn.pane.Alert(DEMO_NOTE, alert_type="info"), self.summary, self.alf, self.geometry,
                       sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
