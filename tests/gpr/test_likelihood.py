@@ -155,21 +155,24 @@ def test_definitions_written_out():
 
 
 @pytest.mark.parametrize("gradient", [False, True])
-def test_not_positive_definite_raises_and_never_returns_nan(gradient):
+@pytest.mark.parametrize("kind", KINDS)
+def test_not_positive_definite_raises_and_never_returns_nan(kind, gradient):
+    """Without a nugget: distinct points give a finite ln L until theta is so small that K is a matrix
+    of ones in double precision; a repeated point makes R singular at every theta."""
     x, y = random_data(30, 3, seed=12)
-    x = np.vstack([x, x[:5]])
-    y = np.concatenate([y, y[:5] + 0.1])
     kernel = Kernel.named("rbf", 3)
+    likelihood = Likelihood(x, y, kernel, kind, nugget=0.0)
+    for log_theta in (3.0, 0.0, -3.0):
+        value, g = likelihood(np.full(3, log_theta), gradient)
+        assert np.isfinite(value) and (g is None or np.isfinite(g).all())
     with pytest.raises(NotPositiveDefinite):
-        Likelihood(x, y, kernel, nugget=-1e-6).evaluate(np.full(3, 0.5), gradient)
-    for kind in KINDS:
-        likelihood = Likelihood(x, y, kernel, kind, nugget=0.0)
-        for log_theta in (np.full(3, -30.0), np.full(3, 0.0), np.full(3, 30.0)):
-            try:
-                value, g = likelihood(log_theta, gradient)
-            except NotPositiveDefinite:
-                continue
-            assert np.isfinite(value) and (g is None or np.isfinite(g).all())
+        likelihood(np.full(3, -30.0), gradient)
+    x, y = np.vstack([x, x[:5]]), np.concatenate([y, y[:5] + 0.1])
+    for nugget in (0.0, -1e-6):
+        repeated = Likelihood(x, y, kernel, kind, nugget=nugget)
+        for log_theta in (3.0, 0.0, -30.0):
+            with pytest.raises(NotPositiveDefinite):
+                repeated(np.full(3, log_theta), gradient)
 
 
 def test_bad_input_is_refused():
