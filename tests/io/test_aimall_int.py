@@ -46,6 +46,7 @@ def test_small_file(tmp_path):
     (lambda t: t.replace("-7.5446714709E+01", "abc"), "line 8, field 'E_IQA(A)': 'abc' is not a number"),
     (lambda t: t.replace("-1.0519211990E+00 = Net", "nan = Net"), "line 3, field 'q (Net Charge)': value 'nan' is not finite"),
     (lambda t: "", "no 'q = … = Net Charge' line"),
+    (lambda t: t + " Q[2,1,s]       =    1.3E-02x\n", "line 9, field 'q21s': '1.3E-02x' is not a number"),
 ])
 def test_malformed(tmp_path, edit, message):
     path = tmp_path / "o1.int"
