@@ -73,3 +73,30 @@ def test_octupole_follows_stone_appendix_e():
     assert np.isclose(moments["q32s"], 2 * math.sqrt(3 / 5) * theta[0, 1, 2])
     assert np.isclose(moments["q33c"], math.sqrt(1 / 10) * (theta[0, 0, 0] - 3 * theta[0, 1, 1]))
     assert np.isclose(moments["q33s"], math.sqrt(1 / 10) * (3 * theta[0, 0, 1] - theta[1, 1, 1]))
+
+
+def test_hexadecapole_tensor_follows_stone_appendix_e_as_dl_fflux_converts_it():
+    """Stone's Cartesian Θ of rank l is Σ_m Q_lm T_m; for l = 4 its 15 components against the
+    explicit formulae DL_FFLUX uses (Source/FFLUX/fflux_tensor_conversion.f90, before its 1/105)."""
+    q = dict(zip(HARMONICS[4], RNG.normal(size=9)))
+    theta = np.einsum("m,mabcd->abcd", list(q.values()), coefficient_tensors(4))
+    r5, r10, r35, r70 = math.sqrt(5), math.sqrt(10), math.sqrt(35), math.sqrt(70)
+    expected = {
+        "xxxx": 3 / 8 * q["q40"] - r5 / 4 * q["q42c"] + r35 / 8 * q["q44c"],
+        "xxxy": (r35 * q["q44s"] - r5 * q["q42s"]) / 8,
+        "xxxz": (r70 * q["q43c"] - 3 * r10 * q["q41c"]) / 16,
+        "xxyy": q["q40"] / 8 - r35 / 8 * q["q44c"],
+        "xxyz": (r70 * q["q43s"] - r10 * q["q41s"]) / 16,
+        "xxzz": 0.5 * (r5 / 2 * q["q42c"] - q["q40"]),
+        "xyyy": -(r5 * q["q42s"] + r35 * q["q44s"]) / 8,
+        "xyyz": -(r10 * q["q41c"] + r70 * q["q43c"]) / 16,
+        "xyzz": r5 / 4 * q["q42s"],
+        "xzzz": math.sqrt(5 / 8) * q["q41c"],
+        "yyyy": 3 / 8 * q["q40"] + r5 / 4 * q["q42c"] + r35 / 8 * q["q44c"],
+        "yyyz": -(3 * r10 * q["q41s"] + r70 * q["q43s"]) / 16,
+        "yyzz": -0.5 * (r5 / 2 * q["q42c"] + q["q40"]),
+        "yzzz": math.sqrt(5 / 8) * q["q41s"],
+        "zzzz": q["q40"],
+    }
+    for axes, value in expected.items():
+        assert np.isclose(theta[tuple("xyz".index(a) for a in axes)], value, rtol=0, atol=1e-12), axes
