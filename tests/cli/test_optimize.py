@@ -15,7 +15,7 @@ from fflux_studio.forcefield.comparison import kabsch_rmsd, read_reference
 from fflux_studio.forcefield.energy import evaluate
 from fflux_studio.forcefield.model_set import load_model_set
 
-from ..forcefield.conftest import write_model_set
+from ..forcefield.model_sets import write_model_set
 
 
 @pytest.fixture(scope="module")

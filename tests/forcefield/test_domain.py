@@ -7,7 +7,7 @@ import pytest
 from fflux_studio.forcefield.domain import STD_FACTOR, STD_PERCENTILE, DomainLimits, check_domain
 from fflux_studio.forcefield.model_set import load_model_set
 
-from .conftest import write_model_set
+from .model_sets import write_model_set
 
 
 @pytest.fixture(scope="module")
