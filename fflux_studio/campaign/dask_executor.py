@@ -29,6 +29,7 @@ except ImportError:  # the optional ``dask`` extra
     WorkerPlugin = object
 
 TOPIC = "fflux-campaign-started"
+CONNECT_SECONDS = 10
 
 
 class BlasThreads(WorkerPlugin):
@@ -73,37 +74,39 @@ class DaskExecutor:
         if Client is None:
             raise RuntimeError("Dask is not installed: pip install 'fflux-studio[dask]'")
         self.retries = retries
-        self._cluster = None
+        self._cluster = self.client = None
+        self._futures = {}
+        self._started = queue.SimpleQueue()
+        self._cancel_name = f"fflux-cancel-{uuid.uuid4().hex}"
         try:
             if address == "local":
                 self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                              processes=True, dashboard_address=":0")
-            self.client = Client(self._cluster if self._cluster is not None else address)
+            self.client = Client(self._cluster if self._cluster is not None else address, timeout=CONNECT_SECONDS)
+            self.client.register_plugin(BlasThreads(blas_threads))
+            self.client.subscribe_topic(TOPIC, lambda event: self._started.put(event[1]))
+            self._cancel = Event(self._cancel_name, client=self.client)
         except BaseException:
-            self._close_cluster()
+            self.close()
             raise
-        self.client.register_plugin(BlasThreads(blas_threads))
-        self._started = queue.SimpleQueue()
-        self.client.subscribe_topic(TOPIC, lambda event: self._started.put(event[1]))
-        self._cancel_name = f"fflux-cancel-{uuid.uuid4().hex}"
-        self._cancel = Event(self._cancel_name, client=self.client)
-        self._futures = {}
         self._completed = as_completed()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        try:
-            self.cancel()
-            self.client.unsubscribe_topic(TOPIC)
-            self.client.close()
-        finally:
-            self._close_cluster()
+        self.cancel()
+        self.close()
 
-    def _close_cluster(self) -> None:
-        if self._cluster is not None:
-            self._cluster.close()
+    def close(self) -> None:
+        """Close the client and the LocalCluster made here (never a cluster at an address)."""
+        try:
+            if self.client is not None:
+                self.client.unsubscribe_topic(TOPIC)
+                self.client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
 
     @property
     def outstanding(self) -> int:

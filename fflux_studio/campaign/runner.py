@@ -35,14 +35,27 @@ class _Campaign:
             self.on_event(TaskEvent(key, task.atom, task.property, state, self.records.get(key, {})))
 
     def finish(self, key: str, record: dict) -> None:
+        self.record(key, record)
+        self.save()
+        self.emit(key, record["status"])
+
+    def record(self, key: str, record: dict) -> None:
         task = self.by_key[key]
         record["model_file"] = str(self.folder / task.file_name)
         if task.donor is not None:
             donor = self.by_key[task.donor]
             record["transfer_from"] = f"{donor.atom} {donor.property}" if record.get("key") == key else None
         self.records[key] = record
+
+    def cancel_unfinished(self) -> None:
+        """Record every task without a result as cancelled and save, before telling the watcher
+        (which may be what failed)."""
+        unfinished = [key for key in self.order if key not in self.records]
+        for key in unfinished:
+            self.record(key, cancelled_record(self.by_key[key]))
         self.save()
-        self.emit(key, record["status"])
+        for key in unfinished:
+            self.emit(key, "cancelled")
 
     def save(self) -> None:
         records = [self.records.get(key) or describe(self.by_key[key]) for key in self.order]
@@ -114,7 +127,5 @@ def run_campaign(tasks, folder, executor=None, on_event=None, cancel=None, **abo
                 if not cancelled:
                     campaign.submit_ready()
         finally:
-            for key in campaign.order:
-                if key not in campaign.records:
-                    campaign.finish(key, cancelled_record(campaign.by_key[key]))
+            campaign.cancel_unfinished()
     return manifest([campaign.records[key] for key in campaign.order], **campaign.about)

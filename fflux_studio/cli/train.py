@@ -155,7 +155,10 @@ def _executor(args, display):
     if args.dask:
         if args.jobs > 1 and args.dask != "local":
             raise UsageError("--jobs sets the workers of --dask local; a cluster at an address has its own")
-        return DaskExecutor(args.dask, workers=args.jobs if args.jobs > 1 else None, blas_threads=args.blas_threads)
+        try:
+            return DaskExecutor(args.dask, workers=args.jobs if args.jobs > 1 else None, blas_threads=args.blas_threads)
+        except OSError as err:
+            raise UsageError(f"--dask {args.dask}: cannot reach the scheduler ({err})") from None
     if args.jobs > 1:
         return ProcessExecutor(args.jobs, blas_threads=args.blas_threads)
     return InProcessExecutor(args.blas_threads, callback=display.iteration)

@@ -61,3 +61,27 @@ def test_cancel_stops_the_workers_and_keeps_finished_models(plan, tmp_path):
     assert "cancelled" in status and set(status) <= {"trained", "cancelled"}
     assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(
         t.file_name for t, s in zip(tasks, status) if s == "trained")
+
+
+def test_a_cluster_at_an_address_is_used_and_left_running_and_a_local_one_is_closed_on_error(plan, tmp_path):
+    from distributed import LocalCluster
+    from distributed.core import Status
+
+    tasks = plan(["C1", "H7"], ["charge"])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        document = run_campaign(tasks, tmp_path / "remote", DaskExecutor(cluster.scheduler_address))
+        assert document["counts"] == {"trained": 2}
+        assert cluster.status == Status.running
+
+    local = DaskExecutor("local", workers=1)
+
+    def fail(event):
+        raise RuntimeError("watcher broke")
+    with pytest.raises(RuntimeError, match="watcher broke"):
+        run_campaign(tasks, tmp_path / "local", local, on_event=fail)
+    assert local._cluster.status == Status.closed
+
+
+def test_an_unreachable_scheduler_is_an_oserror():
+    with pytest.raises(OSError):
+        DaskExecutor("tcp://127.0.0.1:9", workers=None)
