@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fflux_studio.names import file_name_part, model_system_name
 from fflux_studio.units import default_unit
 
 
@@ -80,14 +81,19 @@ class Dataset:
 
     def model_metadata(self, atom: str, prop: str) -> dict:
         """What a model of ``prop`` for ``atom`` writes into its file besides the numbers
-        (GPRModel.fit keyword arguments); without elements, n_atoms follows from 3N - 6 features."""
+        (GPRModel.fit keyword arguments); without elements, n_atoms follows from 3N - 6 features.
+        Names that cannot be part of a model file name raise InputError before any training."""
         features = self.atom(atom)
         n_features = features.features.shape[1]
-        return {"system": self.system, "atom": features.name, "property_name": prop, "alf": features.alf,
+        source = self.provenance or None
+        return {"system": model_system_name(self.system, source),
+                "atom": file_name_part(features.name, "atom", source),
+                "property_name": file_name_part(prop, "property", source), "alf": features.alf,
                 "n_atoms": len(self.elements) if self.elements else (n_features + 6) // 3,
-                "feature_units": features.feature_units, "target_unit": self.unit(prop) or "Ha"}
+                "feature_units": features.feature_units, "target_unit": self.unit(prop)}
 
     def unit(self, prop: str) -> str:
+        """The unit of ``prop``: as its file said, else ICHOR's default for the name, else ``unknown``."""
         return self.units.get(prop) or default_unit(prop)
 
     def subset(self, frames) -> "Dataset":

@@ -14,6 +14,7 @@ import numpy as np
 
 from fflux_studio.dataset import AtomFeatures, Dataset
 from fflux_studio.io.errors import InputError
+from fflux_studio.units import default_unit
 
 _NAME = re.compile(r"^(?P<system>.+)_(?P<atom>[A-Za-z]{1,2}\d+)_(TRAINING|VALIDATION|TEST)_SET$", re.IGNORECASE)
 _FEATURE = re.compile(r"^f(?P<index>\d+)(/(?P<unit>.+))?$")
@@ -80,5 +81,5 @@ def read_ferebus_csv(path) -> Dataset:
     feature_units = tuple(units[i] for i in order) if all(units) else None
     atoms = {atom: AtomFeatures(atom, values[:, feature_columns], feature_units=feature_units)}
     targets = {atom: {name: values[:, column].copy() for name, column in properties}}
-    units_by_property = {name: "Ha" if name == "iqa" else ("e" if name == "q00" else "") for name, _ in properties}
+    units_by_property = {name: default_unit(name) for name, _ in properties}
     return Dataset(system, atoms, targets, units_by_property, provenance=str(path))

@@ -18,13 +18,12 @@ import numpy as np
 
 from fflux_studio.dataset import AtomFeatures, Dataset
 from fflux_studio.io.errors import InputError
+from fflux_studio.units import MAX_INTEGRATION_ERROR, default_unit
 
-MAX_INTEGRATION_ERROR = 1e-3
 _NAME = re.compile(r"^(?P<atom>[A-Za-z]{1,2}\d+)_(features_with_properties|processed_data(_alf_(?P<alf>\d+_\d+_\d+))?)",
                    re.IGNORECASE)
 _FEATURE = re.compile(r"^f(?P<index>\d+)(_(?P<atom>[A-Za-z]{1,2}\d+))?(/(?P<unit>.+))?$")
 _SKIPPED = {"", "point_id", "point_name", "wfn_energy"}
-_UNITS = {"iqa": "Ha", "q00": "e"}
 
 
 def _atom_name(text: str) -> str:
@@ -133,6 +132,6 @@ def read_ichor_csv(path) -> Dataset:
     alf = tuple(int(i) for i in match["alf"].split("_")) if match and match["alf"] else None
     features = AtomFeatures(atom, values[:, feature_columns], alf=alf)
     targets = {atom: {name: values[:, column].copy() for name, column in properties}}
-    units = {name: _UNITS.get(name, "") for name, _ in properties}
+    units = {name: default_unit(name) for name, _ in properties}
     system = path.resolve().parent.name or atom
     return Dataset(system, {atom: features}, targets, units, provenance=str(path), notes=notes)

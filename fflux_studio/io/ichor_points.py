@@ -21,10 +21,9 @@ from fflux_studio.io.aimall_int import read_int
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.geometry_dataset import atom_names, dataset_from_geometries
 from fflux_studio.io.xyz import read_frames
+from fflux_studio.units import MAX_INTEGRATION_ERROR, default_unit
 
-MAX_INTEGRATION_ERROR = 1e-3
 PROPERTIES = ("iqa", "q00")
-UNITS = {"iqa": "Ha", "q00": "e"}
 
 
 def _natural(path: Path):
@@ -108,7 +107,8 @@ def read_points(path, alf=None) -> Dataset:
     targets = {name: {prop: np.array([getattr(v[i], prop) for v in values]) for prop in PROPERTIES}
                for i, name in enumerate(names)}
     system = re.sub(r"\d+$", "", kept[0].stem) or kept[0].stem
-    dataset = dataset_from_geometries(path, system, symbols, np.array(positions), targets, UNITS, alf=alf,
+    units = {prop: default_unit(prop) for prop in PROPERTIES}
+    dataset = dataset_from_geometries(path, system, symbols, np.array(positions), targets, units, alf=alf,
                                       notes=notes)
     if all(set(MOMENTS) <= r.moments.keys() for v in values for r in v):
         return add_alf_moments(dataset, {name: np.array([[v[i].moments[m] for m in MOMENTS] for v in values])

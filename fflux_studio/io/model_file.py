@@ -16,13 +16,18 @@ from fflux_studio.gpr.kernels import CYCLIC, PERIODIC, RBF, Kernel
 from fflux_studio.gpr.likelihood import DEFAULT_NUGGET
 from fflux_studio.gpr.model import GPRModel
 from fflux_studio.io.errors import InputError
+from fflux_studio.names import file_name_part
+from fflux_studio.units import default_unit
 
 _KIND_OF_TYPE = {"rbf": RBF, "periodic": PERIODIC}
 
 
 def model_file_name(model: GPRModel) -> str:
-    """``{SYSTEM}_{property}_{ATOM}.model``, the name FFLUX looks for."""
-    return f"{model.system}_{model.property_name}_{model.atom}.model"
+    """``{SYSTEM}_{property}_{ATOM}.model``, the name FFLUX looks for; InputError for a name that
+    could leave the folder (``../``) or is not a plain file name."""
+    parts = (file_name_part(model.system, "system"), file_name_part(model.property_name, "property"),
+             file_name_part(model.atom, "atom"))
+    return "_".join(parts) + ".model"
 
 
 class _Lines:
@@ -157,7 +162,7 @@ def read_model(path) -> GPRModel:
     lines.keyed("type")
     mean = float(_floats(lines, lines.keyed("value"), "mean")[0])
     kernel, theta = _kernel(lines, n_features)
-    feature_units, target_unit = None, "Ha"
+    feature_units, target_unit = None, default_unit(prop)
     lines.find("[training_data]")
     for number, line in lines.block():
         key, *words = line.split()
@@ -247,9 +252,10 @@ def _default_units(n_features: int) -> list[str]:
 
 def write_model(model: GPRModel, directory) -> Path:
     """Write ``model`` into ``directory`` under the name FFLUX expects; return the path."""
+    name = model_file_name(model)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / model_file_name(model)
+    path = directory / name
     path.write_text(format_model(model))
     return path
 

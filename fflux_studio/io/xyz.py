@@ -20,12 +20,12 @@ from ase.io.formats import filetype, ioformats, open_with_compression
 from fflux_studio.dataset import Dataset
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.geometry_dataset import atom_names, dataset_from_geometries
+from fflux_studio.units import default_unit
 
 _XYZ_FORMATS = {"xyz", "extxyz"}
 _UNSAFE_FORMATS = {"bundletrajectory", "py"}  # readers that may unpickle or execute the file
 _NOT_TARGETS = {"numbers", "positions", "masses", "momenta", "tags", "spacegroup_kinds"}
 _ASE_NAMES = {"charges": "charge", "initial_charges": "charge"}
-_UNITS = {"atomic_energy": "Ha", "iqa": "Ha", "energies": "Ha", "charge": "e", "q00": "e"}
 
 
 def ase_format(path: Path) -> str:
@@ -114,7 +114,7 @@ def _units(properties, info: dict) -> dict[str, str]:
     units = {}
     for prop in properties:
         given = info.get(f"{prop}_unit", info.get(f"{prop}_units"))
-        units[prop] = given if isinstance(given, str) else _UNITS.get(prop, "")
+        units[prop] = given if isinstance(given, str) else default_unit(prop)
     return units
 
 

@@ -111,8 +111,8 @@ class Studio(Viewer):
             raise ValueError("no dataset loaded yet")
         train, test = state.split()
         x, y = state.dataset.xy(state.atom, state.prop)
-        metadata = {**state.dataset.model_metadata(state.atom, state.prop), "system": state.dataset.system.upper()}
-        return jobs.Problem(x[train], y[train], x[test], y[test], state.unit or "Ha", metadata)
+        metadata = state.dataset.model_metadata(state.atom, state.prop)
+        return jobs.Problem(x[train], y[train], x[test], y[test], metadata["target_unit"], metadata)
 
     def _prepare(self, **overrides):
         """(problem, settings) or None after telling the user what is wrong."""

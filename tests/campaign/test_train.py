@@ -19,7 +19,7 @@ def test_trained_record_matches_the_protocol_and_the_file(plan, tmp_path):
     direct = run_protocol("tl", task.x, task.y, task.settings)
     assert record["log_likelihood"] == pytest.approx(direct.log_likelihood, rel=1e-9)
     assert record["convergence"] == direct.status
-    model = read_model(tmp_path / "benzene_atomic_energy_C1.model")
+    model = read_model(tmp_path / "BENZENE_atomic_energy_C1.model")
     assert model.log_likelihood == pytest.approx(record["log_likelihood"], rel=1e-12)
     errors = (model.predict(task.x_test) - task.y_test) * HARTREE_TO_KJMOL
     assert record["test"]["rmse"] == pytest.approx(rmse(errors), rel=1e-9) and record["test"]["unit"] == "kJ/mol"

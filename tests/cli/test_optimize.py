@@ -70,7 +70,7 @@ def test_bad_input_exits_2_naming_the_file(problem, ethanol_models, tmp_path, ca
     elif problem == "mixed":
         models = tmp_path / "models"
         shutil.copytree(ethanol_models, models)
-        (models / "ethanol_atomic_energy_O3.model").unlink()
+        (models / "ETHANOL_atomic_energy_O3.model").unlink()
     frame = "2000" if problem == "frame" else "1"
     extra = ["--reference", str(DEMO_DIR / "benzene.reference.json")] if problem == "reference" else []
     assert main(["optimize", str(models), "--geometry", str(geometry), "--frame", frame, *extra]) == 2

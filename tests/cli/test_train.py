@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from ase import Atoms
+from ase.io import write
 
 from fflux_studio.chem.multipoles import MOMENTS
 from fflux_studio.cli import main
@@ -126,3 +128,38 @@ def test_models_of_every_moment_give_back_the_files_global_dipole(shared_data, t
     charges = np.array([[r.q00 for r in point] for point in ints])
     expected = np.einsum("fn,fnc->fc", charges, positions * BOHR_PER_ANGSTROM) + dipoles[..., [1, 2, 0]].sum(axis=1)
     assert np.allclose(predict_molecular_dipole(positions, models), expected, atol=1e-6)
+
+
+def small_csv(path, prop, rng):
+    x = rng.uniform(1, 2, size=(40, 3))
+    y = np.sin(x).sum(axis=1)
+    rows = [",".join(str(v) for v in [i, *row.tolist(), float(target)]) for i, (row, target) in enumerate(zip(x, y))]
+    path.write_text(f",f1,f2,f3,{prop}\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_an_unknown_unit_stays_unknown(tmp_path):
+    data = small_csv(tmp_path / "SPRING_C1_TRAINING_SET.csv", "stiffness", np.random.default_rng(0))
+    summary_file = tmp_path / "run.json"
+    assert main(["train", str(data), "--property", "stiffness", "--test-size", "10", "--protocol", "dl",
+                 "--starts", "1", "--out", str(tmp_path / "models"), "--json", str(summary_file), "--quiet"]) == 0
+    summary = json.loads(summary_file.read_text())["models"][0]
+    assert summary["test"]["unit"] == "unknown"
+    model_text = (tmp_path / "models" / "SPRING_stiffness_C1.model").read_text()
+    assert "units.y unknown\n" in model_text and read_model(summary["model_file"]).target_unit == "unknown"
+
+
+def test_a_system_name_that_leaves_the_folder_is_refused(tmp_path, capsys):
+    frames = []
+    for shift in np.linspace(0, 0.2, 12):
+        atoms = Atoms("OH2", positions=[[0, 0, 0], [0.96 + shift, 0, 0], [-0.24, 0.93 - shift / 2, 0]],
+                      info={"system": "../../escaped"})
+        atoms.arrays["iqa"] = np.array([-75.0, -0.5, -0.5]) + shift
+        frames.append(atoms)
+    data = tmp_path / "a" / "b" / "water.extxyz"
+    data.parent.mkdir(parents=True)
+    write(data, frames, format="extxyz")
+    out = tmp_path / "a" / "b" / "models"
+    assert main(["train", str(data), "--atom", "O1", "--property", "iqa", "--out", str(out), "--quiet"]) == 2
+    assert "water.extxyz, field 'system': the system name '../../escaped'" in one_error_line(capsys)
+    assert not list(tmp_path.rglob("*.model"))

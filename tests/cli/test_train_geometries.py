@@ -61,7 +61,7 @@ def test_extxyz_to_model_through_the_cli(tmp_path, capsys):
     spread = np.std([frame.arrays["atomic_energy"][0] for frame in peroxide_frames(1500, np.random.default_rng(7))])
     rmse_hartree = summary["test"]["rmse"] / 2625.4996394799
     assert rmse_hartree < 0.05 * spread
-    assert (tmp_path / "models" / "peroxide_atomic_energy_O1.model").exists()
+    assert (tmp_path / "models" / "PEROXIDE_atomic_energy_O1.model").exists()
 
 
 def test_alf_override_reaches_the_model_file(tmp_path, capsys):
@@ -70,7 +70,7 @@ def test_alf_override_reaches_the_model_file(tmp_path, capsys):
     status = main(["train", str(path), "--atom", "O1", "--property", "charge", "--alf", "O1:1,3,2",
                    "--train-size", "100", "--out", str(tmp_path), "--quiet"])
     assert status == 0, capsys.readouterr().err
-    assert "ALF 1 3 2" in (tmp_path / "peroxide_charge_O1.model").read_text()
+    assert "ALF 1 3 2" in (tmp_path / "PEROXIDE_charge_O1.model").read_text()
 
 
 def test_bad_alf_override_is_one_line(tmp_path, capsys):

@@ -36,7 +36,7 @@ def test_accepts_files_a_folder_or_a_list(cyclic_models):
 
 def test_other_atoms_are_refused(cyclic_models):
     water = Atoms("OH2", positions=[[0, 0, 0], [0.96, 0, 0], [-0.24, 0.93, 0]], calculator=FFLUXCalculator(cyclic_models))
-    with pytest.raises(ValueError, match=r"the atoms \(OHH\) are not those of the ethanol models"):
+    with pytest.raises(ValueError, match=r"the atoms \(OHH\) are not those of the ETHANOL models"):
         water.get_potential_energy()
 
 

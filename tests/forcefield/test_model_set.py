@@ -32,46 +32,46 @@ def test_a_folder_gives_the_atoms_in_order(cyclic_models):
 
 
 def test_missing_atom_is_named(folder):
-    (folder / "ethanol_atomic_energy_H5.model").unlink()
-    with pytest.raises(InputError, match="no model for atom.* 5 among .*ethanol_atomic_energy_C1.model"):
+    (folder / "ETHANOL_atomic_energy_H5.model").unlink()
+    with pytest.raises(InputError, match="no model for atom.* 5 among .*ETHANOL_atomic_energy_C1.model"):
         load_model_set([folder])
 
 
 def test_mixed_systems_name_the_files(folder):
-    _rewrite(folder / "ethanol_atomic_energy_H9.model", system="methanol")
-    with pytest.raises(InputError, match=r"mix systems \(ethanol: .*; methanol: methanol_atomic_energy_H9.model\)"):
+    _rewrite(folder / "ETHANOL_atomic_energy_H9.model", system="methanol")
+    with pytest.raises(InputError, match=r"mix systems \(ETHANOL: .*; methanol: methanol_atomic_energy_H9.model\)"):
         load_model_set([folder])
 
 
 def test_mixed_properties_name_the_files(folder):
-    _rewrite(folder / "ethanol_atomic_energy_H9.model", property_name="iqa")
-    with pytest.raises(InputError, match="mix properties.*iqa: ethanol_iqa_H9.model"):
+    _rewrite(folder / "ETHANOL_atomic_energy_H9.model", property_name="iqa")
+    with pytest.raises(InputError, match="mix properties.*iqa: ETHANOL_iqa_H9.model"):
         load_model_set([folder])
 
 
 def test_disagreeing_atom_counts_name_the_files(folder):
-    _rewrite(folder / "ethanol_atomic_energy_O3.model", n_atoms=10)
-    with pytest.raises(InputError, match=r"mix atom counts.*10: ethanol_atomic_energy_O3.model"):
+    _rewrite(folder / "ETHANOL_atomic_energy_O3.model", n_atoms=10)
+    with pytest.raises(InputError, match=r"mix atom counts.*10: ETHANOL_atomic_energy_O3.model"):
         load_model_set([folder])
 
 
 def test_a_duplicate_atom_is_named(folder, cyclic_models):
     copy = folder / "copy"
     copy.mkdir()
-    shutil.copy(folder / "ethanol_atomic_energy_C2.model", copy / "other_C2.model")
-    with pytest.raises(InputError, match="atom 2 has 2 models: ethanol_atomic_energy_C2.model, other_C2.model"):
+    shutil.copy(folder / "ETHANOL_atomic_energy_C2.model", copy / "other_C2.model")
+    with pytest.raises(InputError, match="atom 2 has 2 models: ETHANOL_atomic_energy_C2.model, other_C2.model"):
         load_model_set([folder, copy / "other_C2.model"])
 
 
 def test_a_charge_model_is_not_an_energy(folder):
     for path in list(folder.glob("*.model")):
         _rewrite(path, property_name="q00", target_unit="e")
-    with pytest.raises(InputError, match="ethanol_q00_C1.model, field 'units.y': models q00 in 'e'"):
+    with pytest.raises(InputError, match="ETHANOL_q00_C1.model, field 'units.y': models q00 in 'e'"):
         load_model_set([folder])
 
 
 def test_a_wrong_alf_is_named(folder):
-    _rewrite(folder / "ethanol_atomic_energy_H4.model", alf=(3, 2, 1))
+    _rewrite(folder / "ETHANOL_atomic_energy_H4.model", alf=(3, 2, 1))
     with pytest.raises(InputError, match="H4.model, field 'ALF': ALF 3 2 1 .*own atom 4"):
         load_model_set([folder])
 

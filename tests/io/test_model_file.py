@@ -71,6 +71,22 @@ def test_written_model_is_named_for_fflux(tmp_path):
     assert np.array_equal(again.predict(x), model.predict(x))
 
 
+@pytest.mark.parametrize("field,name", [("system", "../../escaped"), ("atom", "O1/../x"), ("property_name", "a/b")])
+def test_a_name_that_leaves_the_folder_is_never_written(tmp_path, field, name):
+    x = np.random.default_rng(2).normal(size=(8, 3))
+    model = GPRModel.fit(x, x.sum(axis=1), np.full(3, 0.5), Kernel.named("rbf", 3),
+                         **{"system": "WATER", "atom": "O1", "property_name": "iqa", field: name})
+    with pytest.raises(InputError, match="cannot be part of a model file name"):
+        write_model(model, tmp_path / "a" / "b")
+    assert not list(tmp_path.rglob("*"))
+
+
+def test_an_absent_units_y_is_the_property_default(tmp_path):
+    path = tmp_path / "W_stiffness_O1.model"
+    path.write_text(MINIMAL.replace("property iqa", "property stiffness").replace("units.y Ha\n", ""))
+    assert read_model(path).target_unit == "unknown"
+
+
 MINIMAL = """# [metadata]
 # likelihood 1.5
 

@@ -9,9 +9,14 @@ import time
 import zipfile
 
 import numpy as np
+import pytest
 
 from fflux_studio.dataset import AtomFeatures, Dataset
+from fflux_studio.gpr.kernels import Kernel
+from fflux_studio.gpr.model import GPRModel
+from fflux_studio.io.errors import InputError
 from fflux_studio.io.model_file import read_model
+from fflux_studio.ui.jobs import Run
 from fflux_studio.ui.studio import Studio
 from fflux_studio.ui.views.export import figures_zip, metrics_document, model_files
 
@@ -55,3 +60,26 @@ def test_exports(tmp_path):
             assert {"s_curves" + suffix, "phase_times" + suffix, "landscape" + suffix} <= set(names)
             if suffix == ".png":
                 assert all(archive.read(n)[:4] == b"\x89PNG" for n in names)
+
+
+def test_a_zip_member_never_leaves_its_folder():
+    studio = Studio(demo=None)
+    x = np.random.default_rng(2).uniform(0, 2, size=(60, 3))
+    studio.state.use(Dataset("toy", {"A1": AtomFeatures("A1", x)}, {"A1": {"iqa": x.sum(axis=1)}}), "toy")
+    problem = studio.problem()
+    assert problem.metadata["system"] == "TOY" and problem.target_unit == "Ha"
+    studio.state.dataset.system = "../../escaped"
+    with pytest.raises(InputError, match="the system name '../../escaped' cannot be part of a model file name"):
+        studio.problem()
+    model = GPRModel.fit(x, x.sum(axis=1), np.ones(3), Kernel.named("rbf", 3), system="../escaped", atom="A1")
+    runs = {p: Run(p, None, model, np.zeros(0), "kJ/mol") for p in ("tl", "dl")}
+    with pytest.raises(InputError, match="'../escaped'"):
+        model_files(runs)
+
+
+def test_an_unknown_unit_stays_unknown_in_the_studio():
+    studio = Studio(demo=None)
+    x = np.random.default_rng(3).uniform(0, 2, size=(60, 3))
+    studio.state.use(Dataset("spring", {"A1": AtomFeatures("A1", x)}, {"A1": {"stiffness": x.sum(axis=1)}}), "toy")
+    problem = studio.problem()
+    assert problem.target_unit == problem.metadata["target_unit"] == "unknown"

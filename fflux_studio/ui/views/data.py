@@ -49,7 +49,7 @@ def load_upload(filenames: list[str], contents: list[bytes]):
 def summary_markdown(dataset, source: str) -> str:
     atoms = dataset.atom_names
     properties = sorted({p for a in atoms for p in dataset.properties(a)})
-    units = ", ".join(f"{p} ({dataset.unit(p) or 'no unit'})" for p in properties)
+    units = ", ".join(f"{p} ({dataset.unit(p)})" for p in properties)
     d = dataset.atom(atoms[0]).features.shape[1]
     lines = [f"### {dataset.system}", f"*from {source}*", "",
              f"- **{dataset.n_frames}** frames (geometries)",
