@@ -1,6 +1,9 @@
-"""Trajectories that ASE reads (XYZ, extended XYZ, compressed .gz/.bz2/.xz, and ASE's other
-formats) → Dataset. Per-atom float arrays of an extended XYZ (any name: atomic_energy, charge,
-iqa, q00, …) become the targets.
+"""Geometries that ASE reads → Dataset: XYZ and extended XYZ trajectories (also compressed
+.gz/.bz2/.xz) and Gaussian inputs (.gjf/.com, an ICHOR point's geometry). Per-atom float arrays of an
+extended XYZ (any name: atomic_energy, charge, iqa, q00, …) become the targets.
+
+Only these formats are read (an allow-list): some of ASE's other readers unpickle or execute the file
+(``.py``, ``.pckl``, bundle trajectories), and a file a user uploads must never run code here.
 
 ASE does the parsing; this module checks what ASE accepts silently (a blank line that ends the
 file early, NaN, a frame whose atoms differ from the first) and turns ASE's exceptions into one
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from ase.io import iread
-from ase.io.formats import filetype, ioformats, open_with_compression
+from ase.io.formats import filetype, open_with_compression
 
 from fflux_studio.dataset import Dataset
 from fflux_studio.io.errors import InputError
@@ -23,21 +26,21 @@ from fflux_studio.io.geometry_dataset import atom_names, dataset_from_geometries
 from fflux_studio.units import default_unit
 
 _XYZ_FORMATS = {"xyz", "extxyz"}
-_UNSAFE_FORMATS = {"bundletrajectory", "py"}  # readers that may unpickle or execute the file
+READABLE_FORMATS = {"xyz": "XYZ", "extxyz": "extended XYZ", "gaussian-in": "Gaussian input"}
 _NOT_TARGETS = {"numbers", "positions", "masses", "momenta", "tags", "spacegroup_kinds"}
 _ASE_NAMES = {"charges": "charge", "initial_charges": "charge"}
 
 
 def ase_format(path: Path) -> str:
-    """The ASE format name of ``path``; InputError when ASE cannot read it or it is unsafe to read."""
+    """The ASE format name of ``path``; InputError unless it is one of :data:`READABLE_FORMATS`."""
+    readable = ", ".join(READABLE_FORMATS.values())
     try:
         name = filetype(str(path), read=True)
     except Exception as err:  # ASE raises several types when it cannot tell
-        raise InputError(path, f"not a format ASE reads ({_plain(err)})") from None
-    if name not in ioformats or not ioformats[name].can_read:
-        raise InputError(path, f"not a format ASE reads (guessed {name!r} from the name)")
-    if name in _UNSAFE_FORMATS or "pickle" in name:
-        raise InputError(path, f"format {name!r} is not read, because reading it could run code from the file")
+        raise InputError(path, f"not a format this program reads ({_plain(err)}); it reads {readable}") from None
+    if name not in READABLE_FORMATS:
+        raise InputError(path, f"not a format this program reads (ASE calls it {name!r}); it reads {readable} "
+                               "only, since reading some other formats could run code from the file")
     return name
 
 

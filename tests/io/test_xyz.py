@@ -79,9 +79,9 @@ def test_malformed_files_name_file_and_line(tmp_path, text, message):
 
 
 @pytest.mark.parametrize("name,content,message", [
-    ("empty.xyz", "", "not a format ASE reads"),
+    ("empty.xyz", "", "not a format this program reads"),
     ("binary.xyz", "\x00\xff\xfe", "cannot read as text"),
-    ("nothing.weird", "hello", "not a format ASE reads"),
+    ("nothing.weird", "hello", "not a format this program reads"),
 ])
 def test_unreadable_inputs(tmp_path, name, content, message):
     path = tmp_path / name
@@ -132,8 +132,8 @@ def test_fuzz_only_input_error_or_success(tmp_path, data):
         assert all(np.isfinite(a.features).all() for a in dataset.atoms.values())
 
 
-def test_other_ase_formats_and_calculator_results(tmp_path):
-    """An ASE .traj (binary, ASE's own format) with per-atom charges from a calculator."""
+def test_calculator_results_are_targets(tmp_path):
+    """Per-atom charges that ASE keeps as a calculator's results, not as arrays."""
     from ase import Atoms
     from ase.calculators.singlepoint import SinglePointCalculator
     from ase.io import write
@@ -144,11 +144,32 @@ def test_other_ase_formats_and_calculator_results(tmp_path):
         atoms.calc = SinglePointCalculator(atoms, charges=np.array([-1.1, 0.55, 0.55 + z]), energy=-76.0)
         atoms.arrays["select"] = np.array([1, 0, 1])  # an integer array is not a target
         frames.append(atoms)
-    path = tmp_path / "water.traj"
+    path = tmp_path / "water.extxyz"
     write(path, frames)
     water = load_dataset(path)
     assert water.n_frames == 2 and water.properties("H3") == ["charge"]
     assert water.xy("H3", "charge")[1].tolist() == [0.55, 0.65]
+
+
+@pytest.mark.parametrize("name,format_name", [("water.traj", "traj"), ("water.pckl", "pckl"), ("setup.py", "py"),
+                                              ("water.json", "json"), ("water.cif", "cif")])
+def test_formats_outside_the_allow_list_are_refused(tmp_path, name, format_name):
+    from ase import Atoms
+    from ase.io import write
+
+    path = tmp_path / name
+    if format_name == "py":
+        path.write_text("import os\nos.mkdir('ran')\n")
+    elif format_name == "pckl":
+        path.write_bytes(b"\x80\x04K\x01.")
+    else:
+        write(path, Atoms("OH2", positions=[[0, 0, 0], [0.96, 0, 0], [-0.24, 0.93, 0]]), format=format_name)
+    with pytest.raises(InputError) as err:
+        load_dataset(path)
+    assert str(err.value) == (f"{path}: not a format this program reads (ASE calls it {format_name!r}); it reads "
+                              "XYZ, extended XYZ, Gaussian input only, since reading some other formats could run "
+                              "code from the file")
+    assert not (tmp_path / "ran").exists()
 
 
 def test_loading_twice_gives_independent_datasets(tmp_path):
