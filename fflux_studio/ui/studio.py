@@ -8,6 +8,7 @@ the featurised demo datasets, of which each session gets its own copy (demo.py).
 from __future__ import annotations
 
 import functools
+import tempfile
 import time
 import traceback
 
@@ -17,12 +18,13 @@ from panel.viewable import Viewer
 from fflux_studio.dataset import DatasetError
 from fflux_studio.demo import list_demos, load_demo
 from fflux_studio.io.load import load_dataset
+from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
 from fflux_studio.ui import blas, jobs
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.state import PROTOCOLS, StudioState
 from fflux_studio.ui.views.compare import CompareView
-from fflux_studio.ui.views.data import DataView, load_upload
+from fflux_studio.ui.views.data import DataView
 from fflux_studio.ui.views.export import ExportView
 from fflux_studio.ui.views.train import TrainView
 from fflux_studio.ui.worker import Worker
@@ -41,6 +43,7 @@ class Studio(Viewer):
         super().__init__(**params)
         self.period = period
         self.state = StudioState()
+        self.uploads = tempfile.TemporaryDirectory(prefix="fflux-upload-")  # removed when the session ends
         self.worker = Worker()
         self.trackers: list = []
         self.pair = None
@@ -101,8 +104,8 @@ class Studio(Viewer):
             return self._launch("loading", functools.partial(jobs.load, functools.partial(load_dataset, path),
                                                              str(path)))
         names, contents = upload
-        return self._launch("loading", functools.partial(jobs.load, functools.partial(load_upload, names, contents),
-                                                         "upload: " + ", ".join(names)))
+        read = functools.partial(load_upload, names, contents, self.uploads.name)
+        return self._launch("loading", functools.partial(jobs.load, read, "upload: " + ", ".join(names)))
 
     def problem(self) -> jobs.Problem:
         """The chosen atom and property on the chosen split; raises ValueError/DatasetError."""
@@ -279,6 +282,7 @@ class Studio(Viewer):
             self._callback.stop()
         self.worker.stop(timeout=0)
         blas.release(self)
+        self.uploads.cleanup()
 
     def __panel__(self):
         header = pn.Row(self.protocol, self.start_button, self.cancel_button, self.progress, self.status,

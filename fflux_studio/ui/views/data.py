@@ -4,17 +4,12 @@ and the train/test split.
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
-from pathlib import Path
-
 import panel as pn
 from panel.viewable import Viewer
 
 from fflux_studio.chem.connectivity import bonded
 from fflux_studio.demo import list_demos
-from fflux_studio.io.errors import InputError
-from fflux_studio.io.load import load_dataset
+from fflux_studio.io.upload import UploadLimits
 from fflux_studio.memory import MemoryBudget
 from fflux_studio.ui import plots
 from fflux_studio.ui.state import StudioState
@@ -24,26 +19,8 @@ DEMO_NOTE = ("Demo labels are **GFN2-xTB atom-partitioned energies** (and charge
              "are trained on, cheap enough to bundle. Real work uses IQA energies from AIMAll (upload "
              "FEREBUS/ICHOR CSVs, ICHOR point directories as a .zip, or AIMAll .int files with their geometry).")
 ACCEPT = ".csv,.txt,.xyz,.extxyz,.gz,.int,.gjf,.zip"
-
-
-def load_upload(filenames: list[str], contents: list[bytes]):
-    """Write uploaded files under their own names into a fresh temporary folder and load them:
-    one file as itself, a .zip or several files as a folder."""
-    folder = Path(tempfile.mkdtemp(prefix="fflux-upload-"))
-    paths = []
-    for name, content in zip(filenames, contents):
-        path = folder / Path(name).name
-        path.write_bytes(content)
-        paths.append(path)
-    if len(paths) == 1 and paths[0].suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(paths[0]) as archive:
-                archive.extractall(folder / "unzipped")
-        except zipfile.BadZipFile as err:
-            raise InputError(paths[0], f"not a readable zip archive ({err})") from None
-        entries = list((folder / "unzipped").iterdir())
-        return load_dataset(entries[0] if len(entries) == 1 else folder / "unzipped")
-    return load_dataset(paths[0] if len(paths) == 1 else folder)
+UPLOAD_NOTE = ("or upload files (any format the library reads; several files or a .zip are read as one folder; "
+               f"{UploadLimits().describe()}):")
 
 
 def summary_markdown(dataset, source: str) -> str:
@@ -124,8 +101,7 @@ class DataView(Viewer):
 
     def __panel__(self):
         return pn.Row(
-            pn.Column("### Dataset", pn.Row(self.demo, self.load_demo), "or upload files (any format the "
-                      "library reads; several files or a .zip are read as one folder):", self.upload,
+            pn.Column("### Dataset", pn.Row(self.demo, self.load_demo), UPLOAD_NOTE, self.upload,
                       "### Atom, property and split", self.choices, self.budget, width=340),
             pn.Column(pn.pane.Alert(DEMO_NOTE, alert_type="info"), self.summary, self.alf, self.geometry,
                       sizing_mode="stretch_width"),
