@@ -11,6 +11,7 @@ import os
 import sys
 
 from fflux_studio import __version__
+from fflux_studio.cli.errors import UsageError
 from fflux_studio.dataset import DatasetError
 from fflux_studio.gpr.likelihood import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
@@ -29,10 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
         module = __import__(f"fflux_studio.cli.{name}", fromlist=["register"])
         module.register(subparsers)
     return parser
-
-
-class UsageError(ValueError):
-    """A command-line value that makes no sense; reported like bad input (exit status 2)."""
 
 
 def main(argv=None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from fflux_studio import demo
+from fflux_studio.cli.errors import UsageError
 
 
 def register(subparsers) -> None:
@@ -30,8 +31,6 @@ def run_list(args) -> int:
 
 
 def run_path(args) -> int:
-    from fflux_studio.cli import UsageError
-
     try:
         print(demo.demo_path(args.name))
     except demo.UnknownDemo as err:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fflux_studio.cli.errors import UsageError
 from fflux_studio.cli.options import add_alf_option, alf_override
 from fflux_studio.io.load import load_dataset
 from fflux_studio.splits import DUPLICATE_TOLERANCE, find_duplicates
@@ -66,8 +67,6 @@ def _print(summary: dict) -> None:
 
 
 def run(args) -> int:
-    from fflux_studio.cli import UsageError
-
     alf = alf_override(args)
     if not args.duplicate_tolerance >= 0:
         raise UsageError(f"--duplicate-tolerance must be non-negative, got {args.duplicate_tolerance}")

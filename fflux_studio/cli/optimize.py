@@ -11,7 +11,7 @@ import numpy as np
 from ase import Atoms
 from ase.io import write
 
-from fflux_studio.cli import UsageError
+from fflux_studio.cli.errors import UsageError
 from fflux_studio.forcefield.calculator import FFLUXCalculator
 from fflux_studio.forcefield.comparison import compare, read_reference
 from fflux_studio.forcefield.energy import evaluate

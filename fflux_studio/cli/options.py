@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fflux_studio.chem.alf import ALFError, parse_override
+from fflux_studio.cli.errors import UsageError
 
 
 def add_alf_option(parser) -> None:
@@ -12,8 +13,6 @@ def add_alf_option(parser) -> None:
 
 def alf_override(args):
     """The --alf overrides as atom name -> (origin, x-axis, xy-plane), or None."""
-    from fflux_studio.cli import UsageError
-
     try:
         return parse_override(" ".join(args.alf)) if args.alf else None
     except ALFError as err:

@@ -18,8 +18,8 @@ import numpy as np
 from rich.console import Console
 
 from fflux_studio.campaign import DaskExecutor, InProcessExecutor, ProcessExecutor, plan_tasks, run_campaign
-from fflux_studio.cli import UsageError
 from fflux_studio.cli.campaign_display import CampaignDisplay, summary_table
+from fflux_studio.cli.errors import UsageError
 from fflux_studio.cli.options import add_alf_option, alf_override
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
