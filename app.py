@@ -1,18 +1,11 @@
-"""FFLUX Studio: `panel serve app.py` (one Studio per browser tab) or `python app.py`."""
+"""FFLUX Studio: `python app.py` serves it on 127.0.0.1:5006 (as `fflux-studio studio` does);
+`panel serve app.py --address 127.0.0.1` serves one Studio per browser tab at /app."""
 
 import panel as pn
 
-from fflux_studio.ui.studio import Studio
-
-pn.extension(notifications=True)
-
-
-def create() -> pn.viewable.Viewable:
-    """A fresh Studio for one browser session."""
-    return Studio().page()
-
+from fflux_studio.ui.server import TITLE, create_page, serve
 
 if __name__ == "__main__":
-    pn.serve(create, port=5006, show=False, title="FFLUX Studio")
+    serve()
 elif pn.state.served:
-    create().servable(title="FFLUX Studio")
+    create_page().servable(title=TITLE)

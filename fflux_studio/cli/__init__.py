@@ -17,7 +17,7 @@ from fflux_studio.gpr.likelihood import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
 from fflux_studio.optimize.events import Cancelled
 
-SUBCOMMANDS = ("train", "check", "inspect", "demo", "optimize")
+SUBCOMMANDS = ("train", "check", "inspect", "demo", "optimize", "studio")
 
 
 def build_parser() -> argparse.ArgumentParser:
