@@ -56,12 +56,17 @@ class _Lines:
                 return self.index, line
         raise self.error("file ends early")
 
-    def keyed(self, key: str) -> list[str]:
+    def keyed(self, key: str, required: bool = True) -> list[str]:
         number, line = self.take()
         parts = line.split()
         if parts[0] != key:
             raise self.error(f"expected {key!r}, found {parts[0]!r}", number)
+        if required and len(parts) == 1:
+            raise self.error(f"no value after {key!r}", number)
         return parts[1:]
+
+    def word(self, key: str) -> str:
+        return self.keyed(key)[0]
 
     def block(self) -> list[tuple[int, str]]:
         """Lines after the cursor up to the next blank line, section header or end of file."""
@@ -77,21 +82,35 @@ class _Lines:
 
 def _floats(lines: _Lines, words: list[str], what: str, number: int | None = None) -> np.ndarray:
     try:
-        return np.array([float(w) for w in words])
+        values = np.array([float(w) for w in words])
     except ValueError:
         raise lines.error(f"non-numeric value in {what}: {' '.join(words)[:60]!r}", number) from None
+    if not np.isfinite(values).all():
+        raise lines.error(f"value in {what} is not finite: {' '.join(words)[:60]!r}", number)
+    return values
 
 
-def _int(lines: _Lines, words: list[str], what: str) -> int:
+def _ints(lines: _Lines, words: list[str], what: str) -> list[int]:
     try:
-        return int(words[0])
-    except (ValueError, IndexError):
-        raise lines.error(f"{what} must be an integer") from None
+        return [int(w) for w in words]
+    except ValueError:
+        raise lines.error(f"{what} must be integers, got {' '.join(words)[:60]!r}") from None
 
 
-def _metadata(lines: _Lines) -> tuple[dict[str, str], dict[str, str]]:
+def _count(lines: _Lines, key: str, minimum: int, maximum: int) -> int:
+    """The integer after ``key``, between ``minimum`` and ``maximum`` (a bound from the file's size,
+    so that a corrupt count cannot ask for more memory than the file could fill)."""
+    words = lines.keyed(key)
+    value = _ints(lines, words[:1], key)[0]
+    if not minimum <= value <= maximum:
+        raise lines.error(f"{key} {value} is outside {minimum}..{maximum}")
+    return value
+
+
+def _metadata(lines: _Lines) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
+    """The ``# key value`` lines (with their line numbers) and the ``# key = value`` notes."""
     meta, notes = {}, {}
-    for line in lines.lines:
+    for number, line in enumerate(lines.lines, start=1):
         if not line.startswith("#"):
             if line.strip():
                 break
@@ -104,13 +123,20 @@ def _metadata(lines: _Lines) -> tuple[dict[str, str], dict[str, str]]:
             notes[key] = value
         else:
             key, _, value = body.partition(" ")
-            meta[key] = value.strip()
+            meta[key] = (value.strip(), number)
     return meta, notes
+
+
+def _meta_float(lines: _Lines, meta: dict, key: str, default=None):
+    if key not in meta:
+        return default
+    value, number = meta[key]
+    return float(_floats(lines, value.split()[:1] or [value], f"# {key}", number)[0])
 
 
 def _kernel(lines: _Lines, n_features: int) -> tuple[Kernel, np.ndarray]:
     lines.find("[kernels]")
-    count = _int(lines, lines.keyed("number_of_kernels"), "number_of_kernels")
+    count = _count(lines, "number_of_kernels", 1, n_features)
     composition = "".join(lines.keyed("composition"))
     if "+" in composition:
         raise lines.error(f"sums of kernels ({composition}) are not supported, only products")
@@ -118,9 +144,9 @@ def _kernel(lines: _Lines, n_features: int) -> tuple[Kernel, np.ndarray]:
     theta = np.full(n_features, np.nan)
     for k in range(1, count + 1):
         lines.find(f"[kernel.k{k}]")
-        kernel_type = lines.keyed("type")[0]
-        n_dims = _int(lines, lines.keyed("number_of_dimensions"), "number_of_dimensions")
-        dims = [int(d) for d in _floats(lines, lines.keyed("active_dimensions"), "active_dimensions")]
+        kernel_type = lines.word("type")
+        n_dims = _count(lines, "number_of_dimensions", 1, n_features)
+        dims = _ints(lines, lines.keyed("active_dimensions"), "active_dimensions")
         values = _floats(lines, lines.keyed("theta"), "theta")
         if not len(dims) == len(values) == n_dims:
             raise lines.error(f"kernel k{k}: {n_dims} dimensions, {len(dims)} active, {len(values)} theta")
@@ -147,20 +173,22 @@ def read_model(path) -> GPRModel:
         text = path.read_text()
     except OSError as err:
         raise InputError(path, f"cannot read model file: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not a .model file (those are plain text; is it compressed or binary?)") from None
     lines = _Lines(path, text)
     meta, notes = _metadata(lines)
     lines.find("[system]")
-    system = lines.keyed("name")[0]
-    atom = lines.keyed("atom")[0]
-    prop = lines.keyed("property")[0]
-    alf = tuple(int(a) for a in lines.keyed("ALF"))
+    system = lines.word("name")
+    atom = lines.word("atom")
+    prop = lines.word("property")
+    alf = tuple(_ints(lines, lines.keyed("ALF", required=False), "ALF"))  # empty when the data had none
     lines.find("[dimensions]")
-    n_atoms = _int(lines, lines.keyed("number_of_atoms"), "number_of_atoms")
-    n_features = _int(lines, lines.keyed("number_of_features"), "number_of_features")
-    n_train = _int(lines, lines.keyed("number_of_training_points"), "number_of_training_points")
+    n_atoms = _count(lines, "number_of_atoms", 0, len(text))
+    n_features = _count(lines, "number_of_features", 1, len(text))
+    n_train = _count(lines, "number_of_training_points", 1, len(text))
     lines.find("[mean]")
-    lines.keyed("type")
-    mean = float(_floats(lines, lines.keyed("value"), "mean")[0])
+    lines.word("type")
+    mean = float(_floats(lines, lines.keyed("value")[:1], "mean")[0])
     kernel, theta = _kernel(lines, n_features)
     feature_units, target_unit = None, default_unit(prop)
     lines.find("[training_data]")
@@ -173,9 +201,9 @@ def read_model(path) -> GPRModel:
     x = _data_block(lines, "[training_data.x]", n_train, n_features)
     y = _data_block(lines, "[training_data.y]", n_train, 1)[:, 0]
     weights = _data_block(lines, "[weights]", n_train, 1)[:, 0]
-    likelihood_value = float(meta["likelihood"]) if "likelihood" in meta else None
+    likelihood_value = _meta_float(lines, meta, "likelihood")
     # gpytorch models written by ICHOR say "noise": the diagonal term their weights were solved with.
-    nugget = float(meta.get("nugget", meta.get("noise", DEFAULT_NUGGET)))
+    nugget = _meta_float(lines, meta, "nugget", _meta_float(lines, meta, "noise", DEFAULT_NUGGET))
     likelihood_kind = notes.pop("likelihood_kind", "concentrated")
     return GPRModel(x=x, y=y, theta=theta, kernel=kernel, mean=mean, weights=weights,
                     nugget=nugget, log_likelihood=likelihood_value, system=system, atom=atom,
