@@ -106,8 +106,11 @@ def _add_setting(parser, option: str, help_text: str) -> None:
 
 
 def _settings(args) -> ProtocolSettings:
-    return ProtocolSettings(**{SETTING_FIELDS.get(option, option.replace("-", "_")):
-                               getattr(args, option.replace("-", "_")) for option in SETTINGS_OPTIONS})
+    try:
+        return ProtocolSettings(**{SETTING_FIELDS.get(option, option.replace("-", "_")):
+                                   getattr(args, option.replace("-", "_")) for option in SETTINGS_OPTIONS})
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def _names(text: str) -> list[str]:
@@ -189,6 +192,11 @@ def run(args) -> int:
         if len(train) <= n_features:
             raise InputError(args.data, f"{len(train)} training points for atom {atom} but {n_features} features: "
                                         "a model needs more points than features")
+        if args.protocol == "tl":
+            try:
+                settings.subset_size(len(train), n_features)
+            except ValueError as err:
+                raise UsageError(f"--subset for atom {atom}: {err}") from None
     try:
         tasks = plan_tasks(dataset, atoms, _properties(dataset, atoms, args), args.protocol, settings, train,
                            test=test, transfer=args.protocol == "tl" if args.transfer is None else args.transfer)

@@ -163,3 +163,14 @@ def test_a_system_name_that_leaves_the_folder_is_refused(tmp_path, capsys):
     assert main(["train", str(data), "--atom", "O1", "--property", "iqa", "--out", str(out), "--quiet"]) == 2
     assert "water.extxyz, field 'system': the system name '../../escaped'" in one_error_line(capsys)
     assert not list(tmp_path.rglob("*.model"))
+
+
+@pytest.mark.parametrize("options,message", [
+    (["--subset", "5"], "--subset for atom C1: subset of 5 points is smaller than"),
+    (["--subset", "40"], "--subset for atom C1: subset of 40 points is not smaller than the training set"),
+    (["--nugget", "-1"], "nugget must be >= 0"),
+])
+def test_argument_errors_are_usage_errors(tmp_path, capsys, options, message):
+    data = small_csv(tmp_path / "SPRING_C1_TRAINING_SET.csv", "iqa", np.random.default_rng(1))
+    assert main(["train", str(data), "--property", "iqa", "--out", str(tmp_path), "--quiet", *options]) == 2
+    assert message in one_error_line(capsys)
