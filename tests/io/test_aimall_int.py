@@ -1,6 +1,7 @@
 """AIMAll .int files: the numbers ICHOR takes (read by hand from the files), and bad files."""
 
 import itertools
+import math
 import re
 
 import numpy as np
@@ -63,16 +64,30 @@ def test_binary_file(tmp_path):
         read_int(path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(0, len(SMALL)), junk=st.text(max_size=20), at=st.integers(0, len(SMALL)))
 def test_fuzz_only_input_error_or_success(tmp_path, cut, junk, at):
+    """The file cut short at ``cut`` with ``junk`` inserted at ``at``: an InputError naming the file,
+    or finite values (the hand-read ones when nothing was changed)."""
     path = tmp_path / "o1.int"
-    text = SMALL[:cut] + SMALL[cut:]
+    text = SMALL[:cut]
+    at = min(at, len(text))
     path.write_text(text[:at] + junk + text[at:], encoding="utf-8", errors="surrogateescape")
     try:
-        read_int(path)
+        o1 = read_int(path)
     except InputError as err:
-        assert str(path) in str(err)
+        assert str(err).startswith(str(path))
+    else:
+        assert all(map(math.isfinite, (o1.iqa, o1.q00, o1.integration_error)))
+        if cut == len(SMALL) and not junk:
+            assert (o1.iqa, o1.q00, o1.integration_error) == (-75.446714709, -1.051921199, -2.8725236559e-05)
+
+
+def test_a_file_cut_before_its_last_value_is_refused(tmp_path):
+    path = tmp_path / "o1.int"
+    path.write_text(SMALL[:SMALL.index("E_IQA(A) ")])
+    with pytest.raises(InputError, match="no 'E_IQA\\(A\\) = …' line"):
+        read_int(path)
 
 
 def test_water_oxygen_moments_by_hand(shared_data):
