@@ -12,4 +12,3 @@ CONVERGED = "converged"
 BUDGET_REACHED = "budget reached"
 STALLED = "stalled"
 CANCELLED = "cancelled"
-STATUSES = (CONVERGED, BUDGET_REACHED, STALLED, CANCELLED)
