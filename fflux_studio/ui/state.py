@@ -35,9 +35,10 @@ OPTIMIZERS = _options(CHOICES["optimizer"])
 PROTOCOLS = _options(sorted(PROTOCOL_RUNNERS, key=lambda protocol: protocol != "tl"))  # TL, the subject, first
 
 
-SETTINGS = ("kernel", "likelihood", "random_state", "optimizer", "seed_optimizer", "n_seeds", "subset", "selection",
-            "n_starts", "max_iterations", "seed_max_iterations", "pso_swarm", "pso_max_iterations")
-"""The ProtocolSettings fields the page lets a user choose; the others keep their defaults."""
+SETTINGS = ("kernel", "likelihood", "subset", "n_seeds", "seed_optimizer", "optimizer", "selection", "n_starts",
+            "seed_max_iterations", "max_iterations", "pso_swarm", "pso_max_iterations", "random_state")
+"""The ProtocolSettings fields the page lets a user choose, in the Train step's order; the others keep
+their defaults."""
 
 
 class StudioState(param.Parameterized):

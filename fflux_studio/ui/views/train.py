@@ -15,11 +15,9 @@ import panel as pn
 from panel.viewable import Viewer
 
 from fflux_studio.ui import plots
-from fflux_studio.ui.state import StudioState
+from fflux_studio.ui.state import SETTINGS, StudioState
 from fflux_studio.ui.traces import TraceBook
 
-SETTINGS = ("kernel", "likelihood", "subset", "n_seeds", "seed_optimizer", "optimizer", "selection", "n_starts",
-            "seed_max_iterations", "max_iterations", "pso_swarm", "pso_max_iterations", "random_state")
 AUTO = "most influential"
 PATH_PERIOD = 1.0  # s between redraws of the landscape's path: it is resent whole, unlike the traces
 BUFFER_ROWS = 200_000
