@@ -48,8 +48,8 @@ def test_a_killed_worker_loses_no_task(plan, tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(t.file_name for t in tasks)
 
 
-def test_cancel_stops_the_workers_and_keeps_finished_models(plan, tmp_path):
-    tasks = plan(["C1", "C2", "H7", "H8"], ["atomic_energy"])
+def test_cancel_stops_the_workers_and_keeps_finished_models(benzene, plan, tmp_path):
+    tasks = plan(benzene.atom_names, ["atomic_energy"])  # more than the workers have started or queued
     cancel = threading.Event()
 
     def stop_at_first_result(event):
@@ -58,7 +58,7 @@ def test_cancel_stops_the_workers_and_keeps_finished_models(plan, tmp_path):
     document = run_campaign(tasks, tmp_path, DaskExecutor("local", workers=2), on_event=stop_at_first_result,
                             cancel=cancel)
     status = [r["status"] for r in document["models"]]
-    assert "cancelled" in status and set(status) <= {"trained", "cancelled"}
+    assert status.count("cancelled") >= 6 and set(status) <= {"trained", "cancelled"}
     assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(
         t.file_name for t, s in zip(tasks, status) if s == "trained")
 
