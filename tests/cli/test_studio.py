@@ -1,6 +1,9 @@
 """``fflux-studio studio`` serves the Studio on 127.0.0.1 only: a real server in a subprocess, its
 listening socket read back from the kernel's table (/proc/net/tcp and tcp6)."""
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,11 +36,18 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
+def stop_group(process, signum) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+        os.killpg(process.pid, signum)
+
+
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc/net/tcp")
 def test_serves_on_localhost_only(tmp_path):
     port = free_port()
+    # Its own process group, so that stopping it also stops any worker processes it started.
     server = subprocess.Popen([sys.executable, "-m", "fflux_studio", "studio", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+                              start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while not listening_addresses(port):
@@ -48,8 +58,12 @@ def test_serves_on_localhost_only(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
             assert response.status == 200 and b"FFLUX Studio" in response.read()
     finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
+        stop_group(server, signal.SIGTERM)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            stop_group(server, signal.SIGKILL)
+            output, _ = server.communicate()
     assert f"http://127.0.0.1:{port}/" in output
 
 
