@@ -32,6 +32,14 @@ def _buffer(data=None) -> hv.streams.Buffer:
     return hv.streams.Buffer(plots.empty_traces() if data is None else data, length=BUFFER_ROWS, index=False)
 
 
+def trace_table(records: list[dict]) -> pd.DataFrame:
+    """Rows as a live figure's table, numeric columns float even when there are no rows: a figure
+    built on an empty object-typed table never draws the float rows streamed into it later (the
+    cause of the frozen plots when a run's start reached the page before its first iteration)."""
+    empty = plots.empty_traces()
+    return pd.DataFrame(records, columns=list(empty.columns)).astype(empty.dtypes.to_dict())
+
+
 def _pair_of(landscape: dict) -> tuple[int, int]:
     return (landscape["i"], landscape["j"]) if landscape else (0, 1)
 
@@ -91,9 +99,7 @@ class TrainView(Viewer):
         would draw them twice (a line back to the first point)."""
         x = self.x_axis.value
         rows = rows or {}
-        columns = list(plots.empty_traces().columns)
-        self.buffers = {figure: _buffer(pd.DataFrame(buffer.data.to_dict("records") + rows.get(figure, []),
-                                                     columns=columns))
+        self.buffers = {figure: _buffer(trace_table(buffer.data.to_dict("records") + rows.get(figure, [])))
                         for figure, buffer in self.buffers.items()}
         protocol = self.book.protocol
         color = plots.PROTOCOL_COLORS[protocol]
@@ -181,7 +187,7 @@ class TrainView(Viewer):
             self._build_landscape()
         else:
             for figure, batch in rows.items():
-                self.buffers[figure].send(pd.DataFrame(batch, columns=list(plots.empty_traces().columns)))
+                self.buffers[figure].send(trace_table(batch))
             if redraw or (moved and time.monotonic() - self.path_sent_at > PATH_PERIOD):
                 self.path_pipe.send(self._path())
                 self.path_sent_at = time.monotonic()
