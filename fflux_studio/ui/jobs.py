@@ -1,7 +1,10 @@
-"""What the session's worker thread runs: a training, a TL-vs-DL comparison, a learning curve.
+"""What the session's worker process runs: a training, a TL-vs-DL comparison, a learning curve,
+a landscape at a finished optimum, reading a dataset.
 
-Jobs get ``emit`` (puts a plain dict on the session's queue) and ``cancel`` (threading.Event); they
-call the engine exactly as the CLI does and know nothing of widgets or plots.
+Jobs are ``job(emit, cancel, inbox)``: ``emit`` sends a typed message (ui/messages.py) to the page,
+``cancel`` is the job's cancel token, ``inbox`` the queue where the page's commands arrive (read
+by the landscape thread). They call the engine exactly as the CLI does and know nothing of
+widgets or plots; they, and everything they send, pickle.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from fflux_studio.gpr import GPRModel
 from fflux_studio.metrics import mae, rmse
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
 from fflux_studio.ui.landscape import LandscapeTracker
+from fflux_studio.ui.messages import Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.units import to_display
 
 
@@ -52,60 +56,51 @@ class Run:
                 "theta": np.asarray(self.result.theta).tolist(), "settings": self.result.settings.as_dict()}
 
 
-def train(protocol: str, problem: Problem, settings: ProtocolSettings, emit, cancel, pair=None,
-          tracker_box=None) -> Run:
+def train(protocol: str, problem: Problem, settings: ProtocolSettings, emit, cancel, inbox=None, pair=None) -> Run:
     """Run ``protocol`` on the problem, streaming its iterations and a live landscape, then test it.
 
-    ``tracker_box`` (a list) receives the landscape tracker so the page can change its feature pair.
+    The run is sent before the landscape's final grid, so the page shows the result at once.
     """
     tracker = LandscapeTracker(problem.x_train, problem.y_train, settings.kernel, settings.likelihood,
-                               settings.nugget, emit, protocol=protocol)
-    tracker.choose(pair)
-    if tracker_box is not None:
-        tracker_box[:] = [tracker]
+                               settings.nugget, emit, protocol=protocol, pair=pair, cancel=cancel, inbox=inbox)
     tracker.start()
-    emit({"kind": "start", "protocol": protocol, "settings": settings.as_dict(), "n_train": len(problem.y_train),
-          "n_features": problem.x_train.shape[1]})
+    emit(Started(protocol, settings.as_dict(), len(problem.y_train), problem.x_train.shape[1]))
 
-    def callback(event: dict):
-        emit({**event, "kind": "iteration", "protocol": protocol})
-        tracker.follow(event["log_theta"], event["phase"])
+    def callback(event):
+        emit(Iteration(protocol, event.as_dict()))
+        tracker.follow(event.log_theta, event.phase)
 
     try:
-        result = run_protocol(protocol, problem.x_train, problem.y_train, settings,
-                              callback=lambda event: callback(event.as_dict()), cancel=cancel)
-        tracker.follow(result.log_theta)
-        tracker.finish()
+        result = run_protocol(protocol, problem.x_train, problem.y_train, settings, callback=callback, cancel=cancel)
         model = result.model(**problem.metadata)
         errors, unit = to_display(model.predict(problem.x_test) - problem.y_test, problem.target_unit)
         run = Run(protocol, result, model, np.asarray(errors), unit)
+        emit(RunDone(protocol, run))
+        tracker.follow(result.log_theta)
+        tracker.finish()
         tracker.thread.join()
     finally:
         tracker.stop()
-    emit({"kind": "run", "protocol": protocol, "run": run})
     return run
 
 
-def compare(problem: Problem, tl: ProtocolSettings, dl: ProtocolSettings, emit, cancel, pair=None,
-            tracker_box=None) -> None:
+def compare(problem: Problem, tl: ProtocolSettings, dl: ProtocolSettings, emit, cancel, inbox=None,
+            pair=None) -> None:
     """TL then DL on the same split, each reported like a single training."""
     for protocol, settings in (("tl", tl), ("dl", dl)):
-        train(protocol, problem, settings, emit, cancel, pair, tracker_box)
+        train(protocol, problem, settings, emit, cancel, inbox, pair)
 
 
-def landscape_at(x, y, settings: ProtocolSettings, log_theta, pair, emit, cancel) -> None:
+def landscape_at(x, y, settings: ProtocolSettings, log_theta, pair, emit, cancel, inbox=None) -> None:
     """One landscape grid at a finished run's optimum, for a feature pair chosen after the run."""
-    tracker = LandscapeTracker(x, y, settings.kernel, settings.likelihood, settings.nugget, emit)
-    tracker.choose(pair)
+    tracker = LandscapeTracker(x, y, settings.kernel, settings.likelihood, settings.nugget, emit, pair=pair,
+                               cancel=cancel)
     tracker.follow(log_theta)
-    tracker.start().finish()
-    while tracker.thread.is_alive():
-        tracker.thread.join(0.1)
-        if cancel.is_set():
-            tracker.stop()
+    tracker.finish()
+    tracker.start().thread.join()
 
 
-def learning(problem: Problem, settings: ProtocolSettings, sizes, emit, cancel) -> None:
+def learning(problem: Problem, settings: ProtocolSettings, sizes, emit, cancel, inbox=None) -> None:
     """TL and DL trained on nested subsets of the training set, one size at a time, so the page
     can show each point as it arrives (the subsets depend only on the random state and size)."""
     for protocol in ("tl", "dl"):
@@ -113,10 +108,10 @@ def learning(problem: Problem, settings: ProtocolSettings, sizes, emit, cancel) 
             point, = learning_curve(protocol, problem.x_train, problem.y_train, problem.x_test, problem.y_test,
                                     [size], settings, cancel=cancel)
             (rmse_, mae_), unit = to_display(np.array([point.rmse, point.mae]), problem.target_unit)
-            emit({"kind": "learning", "row": {"protocol": protocol, "size": point.n, "rmse": float(rmse_),
-                                              "mae": float(mae_), "seconds": point.seconds, "unit": unit}})
+            emit(LearningPoint({"protocol": protocol, "size": point.n, "rmse": float(rmse_), "mae": float(mae_),
+                                "seconds": point.seconds, "unit": unit}))
 
 
-def load(loader, source: str, emit, cancel) -> None:
-    """Read a dataset off the page's thread (demo sets take seconds to featurise)."""
-    emit({"kind": "dataset", "dataset": loader(), "source": source})
+def load(loader, source: str, emit, cancel, inbox=None) -> None:
+    """Read a dataset (demo sets take seconds to featurise)."""
+    emit(Loaded(loader(), source))

@@ -1,6 +1,9 @@
 """The live hyperparameter landscape: ln L over a grid of two log theta, the others held at the
 optimiser's current best, recomputed in its own thread as the best moves.
 
+The thread owns all its state and learns everything through its inbox (Follow, ChoosePair,
+Finish, Stop messages): nothing is written from two threads.
+
 It must never starve the optimiser on a 2-core machine, so after a grid that took ``c`` seconds it
 rests ``rest * c`` seconds (at most 1/(1 + rest) of a core), recomputes only when the best point or
 the chosen pair has moved, and stops between grid points when told to. It uses its own Likelihood
@@ -9,6 +12,7 @@ instance: the optimiser's work arrays are not shared.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 
@@ -17,6 +21,7 @@ import numpy as np
 from fflux_studio.evaluation import landscape, most_influential
 from fflux_studio.gpr import Kernel, Likelihood
 from fflux_studio.optimize.events import Cancelled
+from fflux_studio.ui.messages import ChoosePair, Finish, Follow, LandscapeGrid, Stop
 
 
 def grid_points(n_train: int) -> int:
@@ -25,46 +30,33 @@ def grid_points(n_train: int) -> int:
 
 
 class LandscapeTracker:
-    """Follows the optimiser's best point and emits ``{"kind": "landscape", ...}`` grids."""
+    """Follows the optimiser's best point and emits LandscapeGrid messages.
+
+    ``cancel`` (anything with ``is_set``/``wait``, e.g. the job's cancel token) stops a grid half way.
+    ``inbox``: the job's queue, where the page's ChoosePair commands also arrive; trackers that share
+    it run one after another, each ending at its Finish or Stop.
+    """
 
     def __init__(self, x, y, kernel: str, likelihood: str, nugget: float, emit, half_width: float = 3.0,
-                 rest: float = 2.0, tolerance: float = 0.05, protocol: str = ""):
+                 rest: float = 2.0, tolerance: float = 0.05, protocol: str = "", pair=None, cancel=None,
+                 inbox: queue.SimpleQueue | None = None):
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         self.kernel, self.kind, self.nugget = kernel, likelihood, nugget
         self.emit, self.half_width, self.rest, self.tolerance = emit, half_width, rest, tolerance
         self.protocol = protocol
         self.n = grid_points(len(self.y))
-        self.pair: tuple[int, int] | None = None
-        self._latest = None
-        self._phase = ""
-        self._auto = None
-        self._shown = None
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._closing = False
-        self._lock = threading.Lock()
+        self.initial_pair = None if pair is None else (int(pair[0]), int(pair[1]))
+        self.cancel = cancel if cancel is not None else threading.Event()
+        self.inbox = inbox if inbox is not None else queue.SimpleQueue()
         self.thread: threading.Thread | None = None
 
     def follow(self, log_theta, phase: str = "") -> None:
-        """Called from the optimiser's callback: cheap, just remembers the newest best point."""
-        with self._lock:
-            self._latest = np.array(log_theta, dtype=float)
-            self._phase = phase
-        self._wake.set()
-
-    def _auto_pair(self, centre, phase) -> tuple[int, int]:
-        """The two most influential features, re-chosen only when the phase changes: every new
-        pair redraws the page's landscape figure, which must not happen on every iteration."""
-        if self._auto is None or self._auto[0] != phase:
-            self._auto = (phase, tuple(int(h) for h in most_influential(centre, self.x)))
-        return self._auto[1]
+        """From the optimiser's callback: cheap, just posts the newest best point."""
+        self.inbox.put(Follow(np.array(log_theta, dtype=float), phase))
 
     def choose(self, pair) -> None:
-        """The pair of features to slice along, or None for the two most influential at the current
-        best (from the page); recomputed at the next chance."""
-        self.pair = None if pair is None else (int(pair[0]), int(pair[1]))
-        self._shown = None
-        self._wake.set()
+        """The pair of features to slice along, or None for the two most influential at the current best."""
+        self.inbox.put(ChoosePair(None if pair is None else (int(pair[0]), int(pair[1]))))
 
     def start(self) -> "LandscapeTracker":
         self.thread = threading.Thread(target=self._loop, name="fflux-landscape", daemon=True)
@@ -73,49 +65,79 @@ class LandscapeTracker:
 
     def stop(self) -> None:
         """Stop at once (cancel, session closed)."""
-        self._stop.set()
-        self._wake.set()
+        self.inbox.put(Stop())
 
     def finish(self) -> None:
         """Draw the final best point (if it moved), then end; the caller may join the thread."""
-        self._closing = True
-        self._wake.set()
-
-    def _moved(self, centre, pair) -> bool:
-        if self._shown is None:
-            return True
-        shown_centre, shown_pair = self._shown
-        return pair != shown_pair or np.max(np.abs(centre - shown_centre)) > self.tolerance
+        self.inbox.put(Finish())
 
     def _loop(self) -> None:
         likelihood = Likelihood(self.x, self.y, Kernel.named(self.kernel, self.x.shape[1]), self.kind, self.nugget)
-        while not self._stop.is_set():
-            if not self._closing:
-                self._wake.wait()
-                self._wake.clear()
-            with self._lock:
-                centre = None if self._latest is None else self._latest.copy()
-                phase = "final" if self._closing else self._phase
-            pair = None
-            if centre is not None:
-                pair = self.pair or self._auto_pair(centre, phase)
-            if pair is None or self._stop.is_set() or not self._moved(centre, pair):
-                if self._closing:
-                    break
-                continue
-            began = time.perf_counter()
-            i, j = pair
-            grid_i = np.linspace(centre[i] - self.half_width, centre[i] + self.half_width, self.n)
-            grid_j = np.linspace(centre[j] - self.half_width, centre[j] + self.half_width, self.n)
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):  # failed corners of the grid are NaN
-                    values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=self._stop)
-            except Cancelled:
-                break
-            self._shown = (centre, pair)
-            cost = time.perf_counter() - began
-            self.emit({"kind": "landscape", "protocol": self.protocol, "i": i, "j": j, "grid_i": grid_i.tolist(),
-                       "grid_j": grid_j.tolist(), "values": values.tolist(), "centre": centre.tolist(),
-                       "seconds": cost})
-            if not self._closing:
-                self._stop.wait(self.rest * cost)
+        view = _View(self.initial_pair)
+        while True:
+            messages = [self.inbox.get()]
+            while not isinstance(messages[-1], (Finish, Stop)) and not self.inbox.empty():
+                messages.append(self.inbox.get())
+            if not view.read(messages) or self.cancel.is_set():
+                return
+            pair = view.next_pair(self.x)
+            if pair is not None and view.moved(pair, self.tolerance):
+                try:
+                    cost = self._grid(likelihood, view.centre, pair)
+                except Cancelled:
+                    return
+                view.shown = (view.centre, pair)
+                if not view.closing:
+                    self.cancel.wait(self.rest * cost)
+            if view.closing:
+                return
+
+    def _grid(self, likelihood, centre, pair) -> float:
+        began = time.perf_counter()
+        i, j = pair
+        grid_i = np.linspace(centre[i] - self.half_width, centre[i] + self.half_width, self.n)
+        grid_j = np.linspace(centre[j] - self.half_width, centre[j] + self.half_width, self.n)
+        with np.errstate(over="ignore", invalid="ignore"):  # failed corners of the grid are NaN
+            values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=self.cancel)
+        cost = time.perf_counter() - began
+        self.emit(LandscapeGrid(self.protocol, i, j, grid_i, grid_j, values, centre, cost))
+        return cost
+
+
+class _View:
+    """What the landscape thread knows: the newest best point, the chosen pair, what it drew last."""
+
+    def __init__(self, pair):
+        self.pair, self.centre, self.phase = pair, None, ""
+        self.auto = self.shown = None
+        self.closing = False
+
+    def read(self, messages) -> bool:
+        """Apply the inbox's messages in order; False after a Stop."""
+        for message in messages:
+            if isinstance(message, Stop):
+                return False
+            if isinstance(message, Follow):
+                self.centre, self.phase = message.log_theta, message.phase
+            elif isinstance(message, ChoosePair):
+                self.pair, self.shown = message.pair, None
+            elif isinstance(message, Finish):
+                self.closing, self.phase = True, "final"
+        return True
+
+    def next_pair(self, x) -> tuple[int, int] | None:
+        """The chosen pair, or the two most influential features, re-chosen only when the phase
+        changes: every new pair redraws the page's landscape figure."""
+        if self.centre is None:
+            return None
+        if self.pair is not None:
+            return self.pair
+        if self.auto is None or self.auto[0] != self.phase:
+            self.auto = (self.phase, tuple(int(h) for h in most_influential(self.centre, x)))
+        return self.auto[1]
+
+    def moved(self, pair, tolerance: float) -> bool:
+        if self.shown is None:
+            return True
+        shown_centre, shown_pair = self.shown
+        return pair != shown_pair or np.max(np.abs(self.centre - shown_centre)) > tolerance

@@ -76,15 +76,15 @@ def theta_dims(i: int, j: int) -> tuple[hv.Dimension, hv.Dimension]:
     return hv.Dimension("a", label=f"ln θ{i + 1}"), hv.Dimension("b", label=f"ln θ{j + 1}")
 
 
-def landscape_image(data: dict, i: int, j: int) -> hv.Image:
-    """ln L over a grid of two log theta (the others held), from a landscape message; a blank
+def landscape_image(data, i: int, j: int) -> hv.Image:
+    """ln L over a grid of two log theta (the others held), from a LandscapeGrid message; a blank
     image while there is none (or it belongs to another pair)."""
     kdims = list(theta_dims(i, j))
     opts = {"cmap": "viridis", "colorbar": True, "responsive": True, "height": 380, "tools": ["hover"],
             "clipping_colors": {"NaN": "#eeeeee"}, "title": "ln L landscape (other θ at the current best)"}
-    if not data or (data["i"], data["j"]) != (i, j):
+    if data is None or data.pair != (i, j):
         return hv.Image(np.full((2, 2), np.nan), bounds=(-1, -1, 1, 1), kdims=kdims, vdims=["ln L"]).opts(**opts)
-    grid_i, grid_j, values = (np.asarray(data[k], dtype=float) for k in ("grid_i", "grid_j", "values"))
+    grid_i, grid_j, values = (np.asarray(v, dtype=float) for v in (data.grid_i, data.grid_j, data.values))
     di, dj = (grid_i[1] - grid_i[0]) / 2, (grid_j[1] - grid_j[0]) / 2
     bounds = (grid_i[0] - di, grid_j[0] - dj, grid_i[-1] + di, grid_j[-1] + dj)
     # values[a, b] sits at (grid_i[a], grid_j[b]); an Image's rows run from the top (high j) down.

@@ -1,5 +1,6 @@
 """The Studio page of one browser session: its state, its worker, its views, and the periodic drain
-that moves the worker's messages onto the page (one batch per tick, inside ``pn.io.hold()``).
+that moves the worker's messages onto the page (one batch per tick, inside ``pn.io.hold()``,
+each message handed to its handler by one dispatcher).
 
 Everything here is per session; sessions share only the BLAS limit while jobs run (blas.py) and
 the featurised demo datasets, of which each session gets its own copy (demo.py).
@@ -7,6 +8,7 @@ the featurised demo datasets, of which each session gets its own copy (demo.py).
 
 from __future__ import annotations
 
+import copy
 import functools
 import tempfile
 import time
@@ -21,7 +23,9 @@ from fflux_studio.io.load import load_dataset
 from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
 from fflux_studio.ui import blas, jobs
+from fflux_studio.ui.messages import ChoosePair, Finished, Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.progress import ProgressEstimate
+from fflux_studio.ui.run_traces import RunTraces
 from fflux_studio.ui.state import PROTOCOLS, StudioState
 from fflux_studio.ui.views.compare import CompareView
 from fflux_studio.ui.views.data import DataView
@@ -36,6 +40,9 @@ TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL)
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
 
+DEMO_CACHE: dict = {}  # demo name -> Dataset featurised by a worker; each session gets its own copy
+
+
 class Studio(Viewer):
     """The whole app for one session; ``Studio()`` in a notebook, ``Studio().page()`` when served."""
 
@@ -45,18 +52,21 @@ class Studio(Viewer):
         self.state = StudioState()
         self.uploads = tempfile.TemporaryDirectory(prefix="fflux-upload-")  # removed when the session ends
         self.worker = Worker()
-        self.trackers: list = []
         self.pair = None
         self.estimate: ProgressEstimate | None = None
         self.update_times: list[float] = []
         self._callback = None
         self._pending_settings = {}
+        self._loading_demo = None
         self._learning_points = 1
         self.internal_errors = 0
         self.data_view = DataView(self.state, self.load)
-        self.train_view = TrainView(self.state, self.choose_pair)
+        self.traces = RunTraces()
+        self.train_view = TrainView(self.state, self.traces, self.choose_pair)
         self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
-        self.export_view = ExportView(self.state, self.train_view.figures)
+        self.export_view = ExportView(self.state, self.traces)
+        self.handlers = {Loaded: self._loaded, Started: self._started, Iteration: self._iteration,
+                         RunDone: self._run_done, LearningPoint: self._learning_point, Finished: self._finished}
         self._controls()
         self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
                             ("Export", self.export_view), dynamic=True, sizing_mode="stretch_width")
@@ -98,14 +108,21 @@ class Studio(Viewer):
     def load(self, demo: str | None = None, path=None, upload=None) -> bool:
         """Read a demo, a path or uploaded (names, contents) in the worker; the page stays live."""
         if demo is not None:
-            return self._launch("loading", functools.partial(jobs.load, functools.partial(load_demo, demo),
-                                                             f"bundled demo '{demo}'"))
+            source = f"bundled demo '{demo}'"
+            if demo in DEMO_CACHE:
+                self._loaded(Loaded(copy.deepcopy(DEMO_CACHE[demo]), source))
+                return True
+            self._loading_demo = demo
+            return self._read(functools.partial(load_demo, demo), source)
         if path is not None:
-            return self._launch("loading", functools.partial(jobs.load, functools.partial(load_dataset, path),
-                                                             str(path)))
-        names, contents = upload
-        read = functools.partial(load_upload, names, contents, self.uploads.name)
-        return self._launch("loading", functools.partial(jobs.load, read, "upload: " + ", ".join(names)))
+            return self._read(functools.partial(load_dataset, path), str(path))
+        # plain lists: the widget's own lists hold weak references, which do not pickle
+        names, contents = [str(name) for name in upload[0]], [bytes(content) for content in upload[1]]
+        return self._read(functools.partial(load_upload, names, contents, self.uploads.name),
+                          "upload: " + ", ".join(names))
+
+    def _read(self, loader, source: str) -> bool:
+        return self._launch("loading", functools.partial(jobs.load, loader, source))
 
     def problem(self) -> jobs.Problem:
         """The chosen atom and property on the chosen split; raises ValueError/DatasetError."""
@@ -136,8 +153,7 @@ class Studio(Viewer):
             return False
         problem, settings = prepared
         self._pending_settings = {protocol: settings}
-        started = self._launch("train", functools.partial(jobs.train, protocol, problem, settings, pair=self.pair,
-                                                          tracker_box=self.trackers))
+        started = self._launch("train", functools.partial(jobs.train, protocol, problem, settings, pair=self.pair))
         if started:
             self.tabs.active = TABS["train"]
         return started
@@ -150,8 +166,7 @@ class Studio(Viewer):
         problem, tl = prepared
         dl = self.state.settings(optimizer=dl_optimizer)
         self._pending_settings = {"tl": tl, "dl": dl}
-        return self._launch("compare", functools.partial(jobs.compare, problem, tl, dl, pair=self.pair,
-                                                         tracker_box=self.trackers))
+        return self._launch("compare", functools.partial(jobs.compare, problem, tl, dl, pair=self.pair))
 
     def learning_curves(self, sizes_text: str) -> bool:
         """Test error against training-set size for TL and DL, one point at a time."""
@@ -172,18 +187,15 @@ class Studio(Viewer):
         """Landscape axes chosen on the page (None: the two most influential features)."""
         self.pair = pair
         if self.worker.busy:
-            for tracker in self.trackers:
-                tracker.choose(pair)
+            self.worker.send(ChoosePair(pair))
             return
-        run = self.state.runs.get(self.train_view.book.protocol)
+        run = self.state.runs.get(self.traces.book.protocol)
         if run is not None:
             self._launch("landscape", functools.partial(jobs.landscape_at, run.result.x, run.result.y,
                                                         run.result.settings, run.result.log_theta, pair))
 
     def cancel(self) -> None:
         self.worker.cancel.set()
-        for tracker in self.trackers:
-            tracker.stop()
 
     # --- messages back from the worker ---------------------------------------------------------
 
@@ -199,7 +211,9 @@ class Studio(Viewer):
         with pn.io.hold():
             self._guarded(self._ingest, messages)
             for message in messages:
-                self._guarded(self._apply, message)
+                handler = self.handlers.get(type(message))
+                if handler is not None:
+                    self._guarded(handler, message)
             if self.estimate is not None and self.state.status == "running":
                 self.state.param.update(progress=self.estimate.fraction(), elapsed=self.estimate.elapsed,
                                         remaining=self.estimate.remaining())
@@ -217,42 +231,46 @@ class Studio(Viewer):
         if self.train_view.ingest(messages):
             self.update_times.append(time.perf_counter())
 
-    def _apply(self, message: dict) -> None:
-        kind = message["kind"]
-        if kind == "dataset":
-            self.state.use(message["dataset"], message["source"])
-            self.notify("success", f"Loaded {message['source']}: {message['dataset'].n_frames} frames")
-        elif kind == "start":
-            settings = self._pending_settings[message["protocol"]]
-            self.estimate = ProgressEstimate.for_settings(message["protocol"], settings, message["n_train"],
-                                                          message["n_features"])
-        elif kind == "iteration" and self.estimate is not None:
-            self.estimate.update(message)
-        elif kind == "run":
-            self.state.runs = {**self.state.runs, message["protocol"]: message["run"]}
-        elif kind == "learning":
-            self.state.learning = self.state.learning + [message["row"]]
-            self.state.progress = min(1.0, len(self.state.learning) / self._learning_points)
-        elif kind == "finished":
-            self._finished(message)
+    def _loaded(self, message: Loaded) -> None:
+        if self._loading_demo is not None:
+            DEMO_CACHE.setdefault(self._loading_demo, copy.deepcopy(message.dataset))
+            self._loading_demo = None
+        self.state.use(message.dataset, message.source)
+        self.notify("success", f"Loaded {message.source}: {message.dataset.n_frames} frames")
 
-    def _finished(self, message: dict) -> None:
-        status = message["status"]
-        progress = 1.0 if status == "done" and message["task"] != "loading" else self.state.progress
-        self.state.param.update(status=status, progress=progress, remaining=None, message=message["message"])
+    def _started(self, message: Started) -> None:
+        settings = self._pending_settings[message.protocol]
+        self.estimate = ProgressEstimate.for_settings(message.protocol, settings, message.n_train, message.n_features)
+        if self.pair is not None:
+            self.worker.send(ChoosePair(self.pair))  # chosen on the page since the job was launched
+
+    def _iteration(self, message: Iteration) -> None:
+        if self.estimate is not None:
+            self.estimate.update(message.event)
+
+    def _run_done(self, message: RunDone) -> None:
+        self.state.runs = {**self.state.runs, message.protocol: message.run}
+
+    def _learning_point(self, message: LearningPoint) -> None:
+        self.state.learning = self.state.learning + [message.row]
+        self.state.progress = min(1.0, len(self.state.learning) / self._learning_points)
+
+    def _finished(self, message: Finished) -> None:
+        status = message.status
+        progress = 1.0 if status == "done" and message.task != "loading" else self.state.progress
+        self.state.param.update(status=status, progress=progress, remaining=None, message=message.message)
         self.start_button.disabled, self.cancel_button.disabled = False, True
-        self.trackers.clear()
         if not self.worker.busy:
             blas.release(self)
         if self._callback is not None and not self.worker.busy:
             self._callback.stop()
             self._callback = None
         if status == "cancelled":
-            self.notify("warning", f"{message['task'].capitalize()} cancelled; earlier results are kept")
+            self.notify("warning", f"{message.task.capitalize()} cancelled; earlier results are kept")
         elif status == "failed":
-            self.notify("error", f"{message['task'].capitalize()} failed: {message['message']}")
-        elif message["task"] in ("train", "compare", "learning curve"):
-            self.notify("success", f"{message['task'].capitalize()} finished")
+            self.notify("error", f"{message.task.capitalize()} failed: {message.message}")
+        elif message.task in ("train", "compare", "learning curve"):
+            self.notify("success", f"{message.task.capitalize()} finished")
 
     def notify(self, level: str, text: str) -> None:
         """A toast in the browser (never a traceback); also kept in ``state.message`` for tests."""

@@ -1,70 +1,148 @@
-"""One background thread per browser session, so training never blocks the page.
+"""The boundary between a browser session and the engine: each job runs in its own worker process.
 
-The thread runs a job ``job(emit, cancel)`` and ``emit`` puts plain dicts on a SimpleQueue; the page
-drains the queue on a periodic callback. Nothing here touches a Panel or HoloViews object, and
-nothing is shared between sessions: each session builds its own Worker.
+The engine's optimisers are Python loops that hold the GIL; in a thread of the web server they
+slowed every tab of every session. Here a job runs in a child forked from a forkserver (a clean
+process that imported only the engine, never the server's threads and sockets) and talks to the
+page through typed messages only (ui/messages.py): results and events come back on a process queue,
+which a reader thread moves onto the session's SimpleQueue for the page to drain; commands
+(ChoosePair) go the other way; cancelling sets the job's cancel token. Nothing here touches a
+Panel or HoloViews object, and each session builds its own Worker.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import queue
 import threading
 import traceback
+
+from threadpoolctl import threadpool_limits
 
 from fflux_studio.dataset import DatasetError
 from fflux_studio.gpr import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
 from fflux_studio.optimize.events import Cancelled
+from fflux_studio.ui.messages import Finished
 
-EXPECTED = (NotPositiveDefinite, InputError, DatasetError, ValueError, ArithmeticError)
+# What bad input or a hopeless fit raise: shown to the user as its message. ValueError and
+# ArithmeticError may also be bugs, so their traceback comes back too and goes to the server's log.
+USER_ERRORS = (NotPositiveDefinite, InputError, DatasetError)
+MAYBE_BUGS = (ValueError, ArithmeticError)
+PRELOAD = ["fflux_studio.ui.jobs"]
+POLL_SECONDS = 0.2
+
+log = logging.getLogger(__name__)
 
 
 class Busy(RuntimeError):
     """A job is already running in this session."""
 
 
-class Worker:
-    """Runs one job at a time in a daemon thread; messages come back through :meth:`drain`.
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
-    Every job ends with exactly one ``{"kind": "finished", "status": ...}`` message, status being
-    ``done``, ``cancelled`` or ``failed`` (with ``message``), so the page always learns the outcome.
+
+def _forward(commands, inbox) -> None:
+    """In the worker process: the page's commands into the job's inbox, until the queue closes."""
+    while True:
+        try:
+            inbox.put(commands.get())
+        except (EOFError, OSError):
+            return
+
+
+def _outcome(task: str, job, emit, cancel, inbox) -> Finished:
+    try:
+        job(emit, cancel, inbox)
+    except Cancelled:
+        return Finished(task, "cancelled", "run cancelled")
+    except USER_ERRORS as err:
+        return Finished(task, "failed", str(err))
+    except MAYBE_BUGS as err:
+        return Finished(task, "failed", str(err), traceback.format_exc())
+    except Exception as err:  # a bug must still reach the page as a message, not kill it silently
+        return Finished(task, "failed", f"internal error ({type(err).__name__}: {err}); details in the server log",
+                        traceback.format_exc())
+    return Finished(task, "done")
+
+
+def run_job(task: str, job, events, commands, cancel) -> None:
+    """The worker process's main: one BLAS thread, the job, and always exactly one Finished."""
+    threadpool_limits(1)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_forward, args=(commands, inbox), name="fflux-commands", daemon=True).start()
+    events.put(_outcome(task, job, events.put, cancel, inbox))
+    events.close()
+    events.join_thread()
+
+
+class Worker:
+    """Runs one job at a time in a worker process; messages come back through :meth:`drain`.
+
+    Every job ends with exactly one :class:`Finished` message, even when its process dies.
     """
 
     def __init__(self):
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.cancel = threading.Event()
-        self.thread: threading.Thread | None = None
+        self.context = _context()
+        self.cancel = self.context.Event()
+        self.process = None
+        self.commands = None
+        self.reader: threading.Thread | None = None
+        self.idle = threading.Event()
+        self.idle.set()
         self.task = ""
 
     @property
     def busy(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
+        """True until the job's process has ended and its Finished message is being queued."""
+        return not self.idle.is_set()
 
     def start(self, task: str, job) -> None:
+        """Run ``job(emit, cancel, inbox)`` (picklable) in a fresh worker process."""
         if self.busy:
             raise Busy(f"{self.task} is still running; cancel it first")
-        self.cancel = threading.Event()
-        self.task = task
-        self.thread = threading.Thread(target=self._run, args=(job, self.cancel), name=f"fflux-{task}",
+        cancel, events, commands = self.context.Event(), self.context.Queue(), self.context.Queue()
+        process = self.context.Process(target=run_job, args=(task, job, events, commands, cancel),
+                                       name=f"fflux-{task}", daemon=True)
+        process.start()
+        self.task, self.cancel, self.commands, self.process = task, cancel, commands, process
+        self.idle.clear()
+        self.reader = threading.Thread(target=self._read, args=(task, self.process, events), name=f"fflux-read-{task}",
                                        daemon=True)
-        self.thread.start()
+        self.reader.start()
 
-    def _run(self, job, cancel) -> None:
-        emit = self.queue.put
-        try:
-            job(emit, cancel)
-        except Cancelled:
-            emit({"kind": "finished", "task": self.task, "status": "cancelled", "message": "run cancelled"})
-        except EXPECTED as err:
-            emit({"kind": "finished", "task": self.task, "status": "failed", "message": f"{type(err).__name__}: {err}"})
-        except Exception as err:  # a bug must still reach the page as a message, not kill it silently
-            traceback.print_exc()
-            emit({"kind": "finished", "task": self.task, "status": "failed",
-                  "message": f"unexpected {type(err).__name__}: {err}"})
-        else:
-            emit({"kind": "finished", "task": self.task, "status": "done", "message": ""})
+    def _read(self, task: str, process, events) -> None:
+        """Move the process's messages onto the session's queue; stand in for a Finished it never sent."""
+        while True:
+            try:
+                message = events.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if process.is_alive():
+                    continue
+                try:
+                    message = events.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    message = Finished(task, "failed",
+                                       f"the worker process ended unexpectedly (exit code {process.exitcode})")
+            if isinstance(message, Finished):
+                if message.details:
+                    log.error("%s failed in its worker process:\n%s", task, message.details)
+                process.join()
+                self.idle.set()
+            self.queue.put(message)
+            if isinstance(message, Finished):
+                return
 
-    def drain(self, limit: int = 100_000) -> list[dict]:
+    def send(self, command) -> None:
+        """A command (e.g. ChoosePair) for the running job; ignored when nothing runs."""
+        if self.busy:
+            self.commands.put(command)
+
+    def drain(self, limit: int = 100_000) -> list:
         """Everything queued so far (at most ``limit`` messages), oldest first."""
         messages = []
         while len(messages) < limit:
@@ -75,7 +153,12 @@ class Worker:
         return messages
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Cancel the running job and wait (briefly) for its thread; used when the session closes."""
+        """Cancel the running job and wait (briefly) for it; used when the session closes."""
         self.cancel.set()
-        if self.thread is not None:
-            self.thread.join(timeout)
+        if self.process is not None:
+            self.process.join(timeout)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+        if self.reader is not None:
+            self.reader.join(timeout)

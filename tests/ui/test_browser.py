@@ -43,6 +43,13 @@ def page_rows(page) -> int:
                          ".filter(m => m.data !== undefined && m.get_length).map(m => m.get_length())))")
 
 
+def seeding_x_end(page) -> float:
+    """Where the browser's seeding figure ends its x axis: it grows as the figure draws new points
+    (a figure that receives rows but cannot draw them keeps the axis of its first rows)."""
+    return page.evaluate("() => Math.max(0, ...Bokeh.documents.flatMap(d => [...d.all_models].filter(m => m.title"
+                         " && m.title.text && m.title.text.startsWith('Seeding')).map(m => m.x_range.end)))")
+
+
 def page_landscape(page) -> bool:
     """Whether the browser draws a computed landscape (not the 2 x 2 placeholder)."""
     return page.evaluate("() => Bokeh.documents.some(d => [...d.all_models].some(m => m.data !== undefined"
@@ -72,8 +79,11 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
                what="more ln L points while the run is still in progress")
     drawn = wait_until(lambda: page_rows(page), 30, what="ln L points drawn in the browser")
     wait_until(lambda: page_rows(page) > drawn and studio.state.status == "running", 60,
-               what="the browser to draw more points while the run is still in progress")
-    wait_until(lambda: studio.train_view.landscape, 90, what="the landscape")
+               what="the browser to receive more points while the run is still in progress")
+    axis = wait_until(lambda: seeding_x_end(page), 30, what="the seeding figure's axis")
+    wait_until(lambda: seeding_x_end(page) > axis + 10 and studio.state.status == "running", 60,
+               what="the browser's seeding figure to draw further iterations while the run is in progress")
+    wait_until(lambda: studio.traces.landscape is not None, 90, what="the landscape")
     wait_until(lambda: page_landscape(page), 30, what="the browser to draw the landscape")
     assert studio.train_view.landscape_pane.object is not None
     assert studio.state.status == "running"
@@ -147,9 +157,9 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
     wait_until(lambda: "tl" in a.state.runs and "dl" in b.state.runs and a.state.status == b.state.status == "done",
                180, what="both sessions to finish")
     assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
-    assert a.train_view.book.protocol == "tl" and b.train_view.book.protocol == "dl"
-    assert any(name.startswith("source ") for name in a.train_view.book.rows)
-    assert set(b.train_view.book.rows) == {"direct"}
+    assert a.traces.book.protocol == "tl" and b.traces.book.protocol == "dl"
+    assert any(name.startswith("source ") for name in a.traces.book.rows)
+    assert set(b.traces.book.rows) == {"direct"}
     assert a.worker is not b.worker and a.worker.queue is not b.worker.queue
     assert a.internal_errors == b.internal_errors == 0
     for context in contexts:
@@ -187,10 +197,11 @@ def test_closing_a_tab_stops_its_training(served, browser, wait):
     page, studio = open_studio(context.new_page(), url, studios, wait)
     tab(page, "Train")
     page.get_by_label("Seeding optimiser").select_option(label="PSO")
-    page.get_by_label("PSO budget (iterations)").fill("100000")
-    page.get_by_label("PSO budget (iterations)").press("Enter")
-    wait(lambda: studio.state.seed_optimizer == "pso" and studio.state.pso_max_iterations == 100_000, 10,
-         what="a long PSO run to be set up")
+    for budget in ("PSO budget (iterations)", "Seeding budget (iterations)"):
+        page.get_by_label(budget).fill("100000")
+        page.get_by_label(budget).press("Enter")
+    wait(lambda: studio.state.seed_optimizer == "pso" and studio.state.pso_max_iterations == 100_000
+         and studio.state.seed_max_iterations == 100_000, 10, what="a long PSO run to be set up")
     page.get_by_role("button", name="Start training").click()
     wait(lambda: studio.worker.busy and rows(studio), 60, what="the run to produce points")
     context.close()

@@ -53,7 +53,7 @@ def test_exports(tmp_path):
     assert set(document["runs"]) == {"tl", "dl"} and document["runs"]["tl"]["unit"] == "kJ/mol"
     assert document["split"] == {"train_size": 80, "test_size": 40, "random_state": 0}
 
-    live = studio.train_view.figures()
+    live = studio.traces.figures()
     for backend, suffix in (("matplotlib", ".png"), ("bokeh", ".html")):
         with zipfile.ZipFile(io.BytesIO(figures_zip(studio.state, backend, live))) as archive:
             names = archive.namelist()

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from fflux_studio.ui import plots
+from fflux_studio.ui.messages import LandscapeGrid
 
 
 def test_trace_curve_plots_ln_l_against_the_chosen_axis():
@@ -43,7 +44,7 @@ def test_seed_markers_star_the_last_selection():
 def test_landscape_image_places_values_on_their_grid():
     grid_i, grid_j = np.linspace(-1, 1, 3), np.linspace(0, 4, 5)
     values = np.add.outer(grid_i, 10 * grid_j)
-    image = plots.landscape_image({"i": 2, "j": 5, "grid_i": grid_i, "grid_j": grid_j, "values": values}, 2, 5)
+    image = plots.landscape_image(LandscapeGrid("tl", 2, 5, grid_i, grid_j, values, np.zeros(6), 0.1), 2, 5)
     assert image.kdims[0].label == "ln θ3" and image.kdims[1].label == "ln θ6"
     for a, ti in enumerate(grid_i):
         for b, tj in enumerate(grid_j):
@@ -51,7 +52,7 @@ def test_landscape_image_places_values_on_their_grid():
 
 
 def test_landscape_image_is_blank_for_another_pair():
-    data = {"i": 0, "j": 1, "grid_i": [0, 1], "grid_j": [0, 1], "values": [[1, 2], [3, 4]]}
+    data = LandscapeGrid("tl", 0, 1, np.array([0, 1]), np.array([0, 1]), np.array([[1, 2], [3, 4]]), np.zeros(3), 0.1)
     assert np.isnan(plots.landscape_image(data, 0, 2).dimension_values(2)).all()
 
 

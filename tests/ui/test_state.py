@@ -126,7 +126,7 @@ def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path):
     assert studio.start("tl")
     settle(studio)
     assert studio.state.status == "done" and set(studio.state.runs) == {"tl"}
-    assert studio.update_times and studio.train_view.book.rows["relaxation"]
+    assert studio.update_times and studio.traces.book.rows["relaxation"]
     run = studio.state.runs["tl"]
 
     bad = tmp_path / "broken.xyz"
@@ -151,7 +151,7 @@ def test_cancelling_keeps_the_previous_run():
     studio.state.param.update(seed_optimizer="pso", pso_max_iterations=100_000, seed_max_iterations=100_000)
     studio.start("tl")
     deadline = time.monotonic() + 60
-    while not studio.train_view.book.rows:
+    while not studio.traces.book.rows:
         assert time.monotonic() < deadline
         studio.drain()
         time.sleep(0.02)
@@ -169,7 +169,7 @@ def test_two_sessions_do_not_share_state_or_workers():
     settle(a)
     settle(b)
     assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
-    assert a.train_view.book.protocol == "tl" and b.train_view.book.protocol == "dl"
+    assert a.traces.book.protocol == "tl" and b.traces.book.protocol == "dl"
     assert a.internal_errors == b.internal_errors == 0
 
 

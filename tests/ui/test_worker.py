@@ -1,9 +1,14 @@
-"""The session's worker thread and the jobs it runs: messages flow, cancel stops, errors become
-messages, and two sessions never see each other's messages. No browser needed."""
+"""The session's worker process and the jobs it runs: typed messages flow, cancel stops, errors
+become messages (and their tracebacks go to the log), and two sessions never see each other's
+messages. No browser needed.
+
+Jobs given to a Worker run in another process, so they are module-level functions (they pickle).
+"""
 
 from __future__ import annotations
 
-import threading
+import functools
+import logging
 import time
 
 import numpy as np
@@ -15,13 +20,14 @@ from fflux_studio.optimize.events import check_cancel
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui import jobs
 from fflux_studio.ui.landscape import LandscapeTracker
+from fflux_studio.ui.messages import (ChoosePair, Finished, Iteration, LandscapeGrid, Loaded, RunDone, Started)
 from fflux_studio.ui.worker import Busy, Worker
 
 
-def finish(worker, timeout=120.0) -> list[dict]:
-    """Every message of the current job, up to and including its ``finished``."""
+def finish(worker, timeout=120.0) -> list:
+    """Every message of the current job, up to and including its Finished."""
     messages, deadline = [], time.monotonic() + timeout
-    while not any(m["kind"] == "finished" for m in messages):
+    while not any(isinstance(m, Finished) for m in messages):
         assert time.monotonic() < deadline, "the job did not finish"
         messages += worker.drain()
         time.sleep(0.02)
@@ -40,96 +46,145 @@ def toy_problem():
     return jobs.Problem(x[:60], y[:60], x[60:], y[60:], "Ha", {"system": "TOY", "atom": "A1", "property_name": "iqa"})
 
 
+def count(emit, cancel, inbox, owner=0):
+    for k in range(50):
+        emit(Loaded(k, f"owner {owner}"))
+
+
+def loop_until_cancelled(emit, cancel, inbox):
+    emit(Loaded(None, "looping"))
+    while True:
+        check_cancel(cancel)
+        time.sleep(0.01)
+
+
+def not_positive_definite(emit, cancel, inbox):
+    raise NotPositiveDefinite("R is not positive definite")
+
+
+def bad_value(emit, cancel, inbox):
+    raise ValueError("subset of 63 points is not smaller than the training set")
+
+
+def dies(emit, cancel, inbox):
+    import os
+
+    os._exit(3)
+
+
 def test_messages_arrive_in_order_and_end_with_finished():
     worker = Worker()
-    worker.start("demo", lambda emit, cancel: [emit({"kind": "n", "value": k}) for k in range(3)])
+    worker.start("demo", count)
     messages = finish(worker)
-    assert [m.get("value") for m in messages[:3]] == [0, 1, 2]
-    assert messages[-1] == {"kind": "finished", "task": "demo", "status": "done", "message": ""}
+    assert [m.dataset for m in messages[:-1]] == list(range(50))
+    assert messages[-1] == Finished("demo", "done", "")
 
 
 def test_cancel_stops_a_running_job():
     worker = Worker()
-    started = threading.Event()
-
-    def job(emit, cancel):
-        started.set()
-        while True:
-            check_cancel(cancel)
-            time.sleep(0.01)
-
-    worker.start("loop", job)
-    started.wait(5)
+    worker.start("loop", loop_until_cancelled)
+    deadline = time.monotonic() + 60
+    while not worker.drain():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     with pytest.raises(Busy):
-        worker.start("second", job)
+        worker.start("second", loop_until_cancelled)
     worker.cancel.set()
-    assert finish(worker)[-1]["status"] == "cancelled"
+    assert finish(worker)[-1].status == "cancelled"
     assert not worker.busy
 
 
-def test_errors_become_messages_not_tracebacks():
+def test_errors_become_messages_in_words():
     worker = Worker()
-
-    def job(emit, cancel):
-        raise NotPositiveDefinite("R is not positive definite")
-
-    worker.start("train", job)
+    worker.start("train", not_positive_definite)
     last = finish(worker)[-1]
-    assert last["status"] == "failed" and "not positive definite" in last["message"]
+    assert last.status == "failed" and last.message == "R is not positive definite"
+
+
+def test_a_value_error_is_shown_in_words_and_its_traceback_logged(caplog):
+    worker = Worker()
+    with caplog.at_level(logging.ERROR, logger="fflux_studio.ui.worker"):
+        worker.start("learning curve", bad_value)
+        last = finish(worker)[-1]
+    assert last.status == "failed" and last.message == "subset of 63 points is not smaller than the training set"
+    (record,) = caplog.records
+    assert "Traceback" in record.getMessage() and "in bad_value" in record.getMessage()
+
+
+def test_a_process_that_dies_still_ends_its_job():
+    worker = Worker()
+    worker.start("train", dies)
+    last = finish(worker)[-1]
+    assert last.status == "failed" and "exit code 3" in last.message
+    assert not worker.busy
 
 
 def test_two_workers_keep_their_messages_apart():
     workers = [Worker(), Worker()]
     for k, worker in enumerate(workers):
-        worker.start("tag", lambda emit, cancel, k=k: [emit({"kind": "tag", "owner": k}) for _ in range(50)])
+        worker.start("tag", functools.partial(count, owner=k))
     for k, worker in enumerate(workers):
-        assert {m["owner"] for m in finish(worker) if m["kind"] == "tag"} == {k}
+        assert {m.source for m in finish(worker) if isinstance(m, Loaded)} == {f"owner {k}"}
 
 
-def test_train_job_streams_iterations_a_landscape_and_the_run():
+def test_train_job_sends_its_result_before_the_final_landscape():
     worker = Worker()
     settings = ProtocolSettings(n_seeds=2, subset=20)
-    worker.start("train", lambda emit, cancel: jobs.train("tl", toy_problem(), settings, emit, cancel))
+    worker.start("train", functools.partial(jobs.train, "tl", toy_problem(), settings))
     messages = finish(worker)
-    kinds = [m["kind"] for m in messages]
-    assert kinds[0] == "start" and kinds[-1] == "finished" and messages[-1]["status"] == "done"
-    phases = {m["phase"] for m in messages if m["kind"] == "iteration"}
+    assert isinstance(messages[0], Started) and messages[-1] == Finished("train", "done", "")
+    phases = {m.event["phase"] for m in messages if isinstance(m, Iteration)}
     assert {"seeding", "selection", "relaxation"} <= phases
-    assert "landscape" in kinds
-    run = next(m["run"] for m in messages if m["kind"] == "run")
+    kinds = [type(m) for m in messages]
+    assert kinds.index(RunDone) < len(kinds) - 1 - kinds[::-1].index(LandscapeGrid)
+    final = [m for m in messages if isinstance(m, LandscapeGrid)][-1]
+    run = next(m.run for m in messages if isinstance(m, RunDone))
+    assert np.allclose(final.centre, run.result.log_theta)
     assert run.unit == "kJ/mol" and len(run.errors) == 30
     assert run.metrics["test_rmse"] > 0 and run.model.atom == "A1"
 
 
-def test_cancelled_training_stops_its_landscape_thread_too():
+def test_the_landscape_pair_can_be_chosen_during_a_run():
     worker = Worker()
-    box = []
+    settings = ProtocolSettings(seed_optimizer="pso", n_seeds=2, subset=20, pso_max_iterations=300,
+                                seed_max_iterations=300)
+    worker.start("train", functools.partial(jobs.train, "tl", toy_problem(), settings))
+    messages, deadline = [], time.monotonic() + 60
+    while not any(isinstance(m, Iteration) for m in messages):
+        assert time.monotonic() < deadline
+        messages += worker.drain()
+        time.sleep(0.02)
+    worker.send(ChoosePair((0, 2)))
+    messages += finish(worker)
+    assert [m.pair for m in messages if isinstance(m, LandscapeGrid)][-1] == (0, 2)
+
+
+def test_cancelled_training_ends_its_process():
+    worker = Worker()
     settings = ProtocolSettings(seed_optimizer="pso", n_seeds=3, subset=20, pso_max_iterations=10_000,
                                 seed_max_iterations=10_000)
-    worker.start("train", lambda emit, cancel: jobs.train("tl", toy_problem(), settings, emit, cancel, tracker_box=box))
+    worker.start("train", functools.partial(jobs.train, "tl", toy_problem(), settings))
     deadline = time.monotonic() + 60
-    while not box or not any(m["kind"] == "iteration" for m in worker.drain()):
+    while not any(isinstance(m, Iteration) for m in worker.drain()):
         assert time.monotonic() < deadline
         time.sleep(0.02)
     worker.cancel.set()
-    assert finish(worker)[-1]["status"] == "cancelled"
-    box[0].thread.join(10)
-    assert not box[0].thread.is_alive()
+    assert finish(worker)[-1].status == "cancelled"
+    worker.process.join(10)
+    assert not worker.process.is_alive()
 
 
 def test_landscape_tracker_follows_the_best_point():
     x, y = toy(40)
     grids = []
-    tracker = LandscapeTracker(x, y, "rbf", "concentrated", 1e-10, grids.append, rest=0.0)
-    tracker.choose((0, 2))
+    tracker = LandscapeTracker(x, y, "rbf", "concentrated", 1e-10, grids.append, rest=0.0, pair=(0, 2))
     tracker.follow(np.zeros(3))
     tracker.start().finish()
     tracker.thread.join(30)
     (grid,) = grids
-    assert (grid["i"], grid["j"]) == (0, 2)
-    values = np.array(grid["values"])
-    assert values.shape == (tracker.n, tracker.n) and np.isfinite(values).any()
-    assert grid["centre"] == [0.0, 0.0, 0.0]
+    assert grid.pair == (0, 2)
+    assert grid.values.shape == (tracker.n, tracker.n) and np.isfinite(grid.values).any()
+    assert list(grid.centre) == [0.0, 0.0, 0.0]
 
 
 def test_landscape_defaults_to_the_most_influential_pair():
@@ -140,13 +195,28 @@ def test_landscape_defaults_to_the_most_influential_pair():
     tracker.follow(np.array([0.0, 0.0, -3.0]))
     tracker.start().finish()
     tracker.thread.join(30)
-    assert (grids[0]["i"], grids[0]["j"]) == (1, 0)
+    assert grids[0].pair == (1, 0)
+
+
+def test_landscape_tracker_takes_a_new_pair_from_its_inbox():
+    x, y = toy(40)
+    grids = []
+    tracker = LandscapeTracker(x, y, "rbf", "concentrated", 1e-10, grids.append, rest=0.0, pair=(0, 1))
+    tracker.follow(np.zeros(3))
+    tracker.choose((1, 2))
+    tracker.start().finish()
+    tracker.thread.join(30)
+    assert [g.pair for g in grids] == [(1, 2)]
 
 
 def test_load_job_hands_over_the_dataset():
     x, y = toy()
-    dataset = Dataset("toy", {"A1": AtomFeatures("A1", x)}, {"A1": {"iqa": y}})
     worker = Worker()
-    worker.start("loading", lambda emit, cancel: jobs.load(lambda: dataset, "toy", emit, cancel))
+    worker.start("loading", functools.partial(jobs.load, functools.partial(toy_dataset, x, y), "toy"))
     first = finish(worker)[0]
-    assert first["kind"] == "dataset" and first["dataset"] is dataset
+    assert isinstance(first, Loaded) and first.source == "toy"
+    assert np.array_equal(first.dataset.xy("A1", "iqa")[0], x)
+
+
+def toy_dataset(x, y):
+    return Dataset("toy", {"A1": AtomFeatures("A1", x)}, {"A1": {"iqa": y}})

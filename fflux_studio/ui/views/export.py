@@ -16,6 +16,7 @@ from panel.viewable import Viewer
 from fflux_studio import __version__
 from fflux_studio.io.model_file import format_model, model_file_name
 from fflux_studio.ui import plots
+from fflux_studio.ui.run_traces import RunTraces
 from fflux_studio.ui.state import StudioState
 
 
@@ -73,26 +74,31 @@ def zipped(files: dict[str, str]) -> bytes:
 class ExportView(Viewer):
     """Download buttons; each builds its file when clicked, from the session's state."""
 
-    def __init__(self, state: StudioState, live_figures=dict, **params):
+    def __init__(self, state: StudioState, traces: RunTraces, **params):
         super().__init__(**params)
         self.state = state
-        self._live = live_figures
+        self.traces = traces
         self.model = pn.widgets.FileDownload(callback=self._model, filename="model.model", label="Model file(s)",
                                              button_type="primary", width=260, disabled=True)
         self.metrics = pn.widgets.FileDownload(callback=self._metrics, filename="fflux_studio_run.json",
                                                label="Metrics and settings (JSON)", width=260, disabled=True)
-        self.png = pn.widgets.FileDownload(callback=lambda: io.BytesIO(figures_zip(self.state, "matplotlib", self._live())),
-                                           filename="fflux_studio_figures_png.zip", label="Figures (PNG)", width=260,
-                                           disabled=True)
-        self.html = pn.widgets.FileDownload(callback=lambda: io.BytesIO(figures_zip(self.state, "bokeh", self._live())),
-                                            filename="fflux_studio_figures_html.zip", label="Figures (HTML)",
-                                            width=260, disabled=True)
+        self.png = pn.widgets.FileDownload(callback=lambda: self._zip("matplotlib"), label="Figures (PNG)",
+                                           filename="fflux_studio_figures_png.zip", width=260, disabled=True)
+        self.html = pn.widgets.FileDownload(callback=lambda: self._zip("bokeh"), label="Figures (HTML)",
+                                            filename="fflux_studio_figures_html.zip", width=260, disabled=True)
         self.note = pn.pane.Markdown("Train a model first.")
         state.param.watch(self._runs, "runs")
+        traces.param.watch(self._figures, "revision")
+
+    def _figures(self, *_events) -> None:
+        """Figures as soon as a run has drawn anything (a cancelled run's traces too)."""
+        for widget in (self.png, self.html):
+            widget.disabled = not (self.state.runs or self.traces.book.rows)
 
     def _runs(self, *_events) -> None:
         runs = self.state.runs
-        for widget in (self.model, self.metrics, self.png, self.html):
+        self._figures()
+        for widget in (self.model, self.metrics):
             widget.disabled = not runs
         if not runs:
             self.note.object = "Train a model first."
@@ -100,6 +106,9 @@ class ExportView(Viewer):
         files = model_files(runs)
         self.model.filename = next(iter(files)) if len(files) == 1 else "fflux_models.zip"
         self.note.object = "Model files: " + ", ".join(f"`{name}`" for name in files)
+
+    def _zip(self, backend: str):
+        return io.BytesIO(figures_zip(self.state, backend, self.traces.figures()))
 
     def _model(self):
         files = model_files(self.state.runs)

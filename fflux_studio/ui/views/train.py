@@ -1,7 +1,8 @@
 """The Train step: protocol settings, and the live view of a run (ln L traces, landscape, summary).
 
-Plots stream: each trace has its own Buffer and the page sends only new rows, batched per drain.
-Figures are rebuilt only when a run starts, the x axis changes or the landscape's pair changes.
+The run itself lives in a RunTraces model; this view turns it into streams. Each figure has one
+Buffer and the page sends only new rows, batched per drain. Figures are rebuilt only when a run
+starts or the x axis changes.
 """
 
 from __future__ import annotations
@@ -15,17 +16,13 @@ import panel as pn
 from panel.viewable import Viewer
 
 from fflux_studio.ui import plots
+from fflux_studio.ui.messages import Iteration, LandscapeGrid, RunDone, Started
+from fflux_studio.ui.run_traces import FIGURES, TITLES, RunTraces, figure_of
 from fflux_studio.ui.state import SETTINGS, StudioState
-from fflux_studio.ui.traces import TraceBook
 
 AUTO = "most influential"
 PATH_PERIOD = 1.0  # s between redraws of the landscape's path: it is resent whole, unlike the traces
 BUFFER_ROWS = 200_000
-
-
-FIGURES = ("seeding", "full")
-TITLES = {"seeding": "Seeding (and growth): ln L of each source model on its own subset",
-          "full": "{protocol}: ln L on the full training set"}
 
 
 def _buffer(data=None) -> hv.streams.Buffer:
@@ -40,36 +37,27 @@ def trace_table(records: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(empty.columns)).astype(empty.dtypes.to_dict())
 
 
-def _pair_of(landscape: dict) -> tuple[int, int]:
-    return (landscape["i"], landscape["j"]) if landscape else (0, 1)
-
-
-def _figure(name: str) -> str:
-    """Which live figure a trace belongs to: subset fits apart from full-set fits."""
-    return "seeding" if name.startswith(("source ", "growth ")) else "full"
+def _pair_of(landscape) -> tuple[int, int]:
+    return landscape.pair if landscape is not None else (0, 1)
 
 
 class TrainView(Viewer):
     """Settings on the left, the live run on the right; ``ingest`` takes the worker's messages."""
 
-    def __init__(self, state: StudioState, choose_pair, **params):
+    def __init__(self, state: StudioState, traces: RunTraces, choose_pair, **params):
         super().__init__(**params)
         self.state = state
+        self.traces = traces
         self._choose_pair = choose_pair
-        self.book = TraceBook()
         self.buffers = {figure: _buffer() for figure in FIGURES}
         self.last_trace = dict.fromkeys(FIGURES)
         self.selection_pipe = hv.streams.Pipe(data=[])
-        self.landscape_pipe = hv.streams.Pipe(data={})
+        self.landscape_pipe = hv.streams.Pipe(data=None)
         self.seeds_pipe = hv.streams.Pipe(data=[])
         self.path_pipe = hv.streams.Pipe(data={})
         self.path_sent_at = 0.0
-        self.landscape = {}
-        self.pair = (0, 1)
-        self.x_axis = pn.widgets.RadioButtonGroup(name="x axis", value="iteration", button_type="light",
-                                                  options={"iteration": "iteration", "evaluations": "evaluations",
-                                                           "seconds": "seconds"})
-        self.x_axis.param.watch(lambda _: self._build_traces(), "value")
+        self.x_axis = pn.widgets.RadioButtonGroup.from_param(traces.param.x_axis, button_type="light")
+        traces.param.watch(lambda _: self._build_traces(), "x_axis")
         self.feature_a = pn.widgets.Select(name="Landscape x", options=[AUTO], value=AUTO, width=150)
         self.feature_b = pn.widgets.Select(name="Landscape y", options=[AUTO], value=AUTO, width=150)
         for widget in (self.feature_a, self.feature_b):
@@ -86,7 +74,7 @@ class TrainView(Viewer):
 
     def _rows(self, name: str, row: dict) -> list[dict]:
         """The row for trace ``name``, after a NaN row when it starts a new trace in its figure."""
-        figure = _figure(name)
+        figure = figure_of(name)
         rows = [{**row, "trace": name}]
         if self.last_trace[figure] not in (None, name):
             rows.insert(0, {**dict.fromkeys(plots.TRACE_COLUMNS, np.nan), "trace": name})
@@ -97,30 +85,35 @@ class TrainView(Viewer):
         """New figures over new buffers holding the old data plus ``rows``. Rows must not also be
         streamed in the same held batch: the new figure already carries them, and the browser
         would draw them twice (a line back to the first point)."""
-        x = self.x_axis.value
+        x = self.traces.x_axis
         rows = rows or {}
         self.buffers = {figure: _buffer(trace_table(buffer.data.to_dict("records") + rows.get(figure, [])))
                         for figure, buffer in self.buffers.items()}
-        protocol = self.book.protocol
-        color = plots.PROTOCOL_COLORS[protocol]
+        book = self.traces.book
+        color = plots.PROTOCOL_COLORS[book.protocol]
         self.seeding_pane.object = plots.streaming_traces(self.buffers["seeding"], x, color, TITLES["seeding"])
-        self.seeding_pane.visible = protocol == "tl"
-        title = TITLES["full"].format(protocol=plots.PROTOCOL_NAMES[protocol])
+        self.seeding_pane.visible = book.protocol == "tl"
+        title = TITLES["full"].format(protocol=plots.PROTOCOL_NAMES[book.protocol])
         full = plots.streaming_traces(self.buffers["full"], x, color, title)
-        if protocol == "tl":
-            self.selection_pipe = hv.streams.Pipe(data=list(self.book.selection))
+        if book.protocol == "tl":
+            self.selection_pipe = hv.streams.Pipe(data=list(book.selection))
             full = (full * hv.DynamicMap(lambda data: plots.seed_markers(data, x), streams=[self.selection_pipe])).opts(
                 hv.opts.Overlay(title=title, legend_position="bottom_right"))
         self.full_pane.object = full
 
     def _path(self) -> dict:
-        return {"path": pd.DataFrame(self.book.full_set_path(*self.pair)), "pair": self.pair}
+        pair = self.traces.pair
+        return {"path": pd.DataFrame(self.traces.book.full_set_path(*pair)), "pair": pair}
+
+    def _seeds(self) -> dict:
+        pair = self.traces.pair
+        return {"rows": self.traces.book.seed_rows(*pair), "pair": pair}
 
     def _build_landscape(self) -> None:
         """The landscape figure of a run; later pairs and points arrive through its pipes."""
-        self.landscape_pipe = hv.streams.Pipe(data=self.landscape)
+        self.landscape_pipe = hv.streams.Pipe(data=self.traces.landscape)
         self.path_pipe = hv.streams.Pipe(data=self._path())
-        self.seeds_pipe = hv.streams.Pipe(data={"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
+        self.seeds_pipe = hv.streams.Pipe(data=self._seeds())
         image = hv.DynamicMap(lambda data: plots.landscape_image(data, *_pair_of(data)), streams=[self.landscape_pipe])
         seeds = hv.DynamicMap(lambda data: plots.seed_points(data["rows"], *data["pair"]), streams=[self.seeds_pipe])
         # framewise: each new grid, pair or path sets the axes anew (they start on a placeholder).
@@ -143,41 +136,38 @@ class TrainView(Viewer):
             return
         self._choose_pair((int(a[4:]) - 1, int(b[4:]) - 1))
 
-    def ingest(self, messages: list[dict]) -> bool:
-        """Apply a batch of worker messages; True when anything on the page changed."""
+    def ingest(self, messages: list) -> bool:
+        """Apply a batch of worker messages to the run's model and stream what changed; True when
+        anything on the page changed."""
         rows: dict[str, list[dict]] = {}
         rebuild = moved = redraw = seeds = changed = False
+        traces = self.traces
         for message in messages:
-            kind = message["kind"]
-            if kind == "start":
+            if isinstance(message, Started):
                 rows, rebuild = {}, True
-                self.book = TraceBook(message["protocol"], message["settings"]["n_seeds"])
+                traces.started(message)
                 self.buffers = {figure: _buffer() for figure in FIGURES}
                 self.last_trace = dict.fromkeys(FIGURES)
-                self.features(message["n_features"])
-                self.summary.object = (f"**{plots.PROTOCOL_NAMES[message['protocol']]}** running on "
-                                       f"{message['n_train']} training points …")
-                self.landscape = {}
-            elif kind == "iteration":
-                name, row = self.book.add(message)
+                self.features(message.n_features)
+                self.summary.object = (f"**{plots.PROTOCOL_NAMES[message.protocol]}** running on "
+                                       f"{message.n_train} training points …")
+            elif isinstance(message, Iteration):
+                name, row = traces.iteration(message)
                 if name == "selection":
                     seeds = True
                     if not rebuild:
-                        self.selection_pipe.send(list(self.book.selection))
+                        self.selection_pipe.send(list(traces.book.selection))
                 else:
-                    rows.setdefault(_figure(name), []).extend(self._rows(name, row))
-                    moved = moved or _figure(name) == "full"
-            elif kind == "landscape":
-                self.landscape = message
+                    rows.setdefault(figure_of(name), []).extend(self._rows(name, row))
+                    moved = moved or figure_of(name) == "full"
+            elif isinstance(message, LandscapeGrid):
+                seeds = traces.grid(message) or seeds
                 redraw = True
-                if (message["i"], message["j"]) != self.pair:
-                    self.pair = (message["i"], message["j"])
-                    seeds = True
                 if not rebuild:
                     self.landscape_pipe.send(message)
-            elif kind == "run":
-                self.book.finish(message["run"].result)
-                self.summary.object = summary_markdown(message["run"])
+            elif isinstance(message, RunDone):
+                traces.done(message)
+                self.summary.object = summary_markdown(message.run)
                 redraw = seeds = True
             else:
                 continue
@@ -192,26 +182,10 @@ class TrainView(Viewer):
                 self.path_pipe.send(self._path())
                 self.path_sent_at = time.monotonic()
             if seeds:
-                self.seeds_pipe.send({"rows": self.book.seed_rows(*self.pair), "pair": self.pair})
+                self.seeds_pipe.send(self._seeds())
+        if changed:
+            traces.revision += 1
         return changed
-
-    def figures(self) -> dict:
-        """Static copies of the live figures, for export."""
-        x = self.x_axis.value
-        out = {}
-        for figure in FIGURES:
-            traces = [plots.trace_curve(pd.DataFrame(rows, columns=plots.TRACE_COLUMNS), x, name,
-                                        plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
-                      for k, (name, rows) in enumerate(self.book.rows.items())
-                      if name != "selection" and _figure(name) == figure]
-            if traces:
-                out[f"ln_likelihood_{figure}"] = hv.Overlay(traces).opts(
-                    title=TITLES[figure].format(protocol=plots.PROTOCOL_NAMES[self.book.protocol]))
-        if out:
-            i, j = self.pair
-            out["landscape"] = (plots.landscape_image(self.landscape, i, j)
-                                * plots.path_elements(pd.DataFrame(self.book.full_set_path(i, j)), i, j))
-        return out
 
     def __panel__(self):
         return pn.Row(

@@ -1,0 +1,71 @@
+"""The live run as a model: its trace book, latest landscape grid, landscape pair and x axis, built
+from the worker's messages. The Train view draws it as it grows; the Export view makes its
+static figures from it. No widgets, no streams.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import pandas as pd
+import param
+
+from fflux_studio.ui import plots
+from fflux_studio.ui.messages import Iteration, LandscapeGrid, RunDone, Started
+from fflux_studio.ui.traces import TraceBook
+
+FIGURES = ("seeding", "full")
+TITLES = {"seeding": "Seeding (and growth): ln L of each source model on its own subset",
+          "full": "{protocol}: ln L on the full training set"}
+
+
+def figure_of(name: str) -> str:
+    """Which live figure a trace belongs to: subset fits apart from full-set fits."""
+    return "seeding" if name.startswith(("source ", "growth ")) else "full"
+
+
+class RunTraces(param.Parameterized):
+    """The current (or last) run of the session, as the Train and Export views see it."""
+
+    book = param.ClassSelector(class_=TraceBook, doc="every event of the run, reshaped for plotting")
+    landscape = param.ClassSelector(class_=LandscapeGrid, allow_None=True, doc="the newest landscape grid")
+    pair = param.Tuple(default=(0, 1), length=2, doc="landscape axes: ln theta i and j (0-based)")
+    n_features = param.Integer(default=0)
+    x_axis = param.Selector(default="iteration", objects=list(plots.X_LABELS), label="x axis")
+    revision = param.Integer(default=0, doc="counts the batches applied: what watchers follow")
+
+    def __init__(self, **params):
+        super().__init__(book=TraceBook(), **params)
+
+    def started(self, message: Started) -> None:
+        self.param.update(book=TraceBook(message.protocol, message.settings["n_seeds"]), landscape=None,
+                          n_features=message.n_features)
+
+    def iteration(self, message: Iteration) -> tuple[str, dict]:
+        return self.book.add(message.event)
+
+    def grid(self, message: LandscapeGrid) -> bool:
+        """Keep the newest grid; True when it changed the pair."""
+        moved = message.pair != self.pair
+        self.param.update(landscape=message, pair=message.pair)
+        return moved
+
+    def done(self, message: RunDone) -> None:
+        self.book.finish(message.run.result)
+
+    def figures(self) -> dict:
+        """Static copies of the live figures, for export."""
+        x, book = self.x_axis, self.book
+        out = {}
+        for figure in FIGURES:
+            traces = [plots.trace_curve(pd.DataFrame(rows, columns=plots.TRACE_COLUMNS), x, name,
+                                        plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
+                      for k, (name, rows) in enumerate(book.rows.items())
+                      if name != "selection" and figure_of(name) == figure]
+            if traces:
+                out[f"ln_likelihood_{figure}"] = hv.Overlay(traces).opts(
+                    title=TITLES[figure].format(protocol=plots.PROTOCOL_NAMES[book.protocol]))
+        if out:
+            i, j = self.pair
+            out["landscape"] = (plots.landscape_image(self.landscape, i, j)
+                                * plots.path_elements(pd.DataFrame(book.full_set_path(i, j)), i, j))
+        return out
