@@ -2,8 +2,9 @@
 that moves the worker's messages onto the page (one batch per tick, inside ``pn.io.hold()``,
 each message handed to its handler by one dispatcher).
 
-Everything here is per session; sessions share only the BLAS limit while jobs run (blas.py) and
-the featurised demo datasets, of which each session gets its own copy (demo.py).
+Everything here is per session; sessions share only the featurised demo datasets, of which each
+session gets its own copy. The server's process does no numerical work and keeps its BLAS settings:
+the engine runs in worker processes (worker.py), each on one BLAS thread.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from fflux_studio.demo import list_demos, load_demo
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
-from fflux_studio.ui import blas, jobs
+from fflux_studio.ui import jobs
 from fflux_studio.ui.messages import ChoosePair, Finished, Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.run_traces import RunTraces
@@ -94,7 +95,6 @@ class Studio(Viewer):
         if self.worker.busy:
             self.notify("warning", f"{self.worker.task} is still running: cancel it or wait")
             return False
-        blas.hold(self)
         self.worker.start(task, job)
         self.estimate = None
         self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None)
@@ -260,8 +260,6 @@ class Studio(Viewer):
         progress = 1.0 if status == "done" and message.task != "loading" else self.state.progress
         self.state.param.update(status=status, progress=progress, remaining=None, message=message.message)
         self.start_button.disabled, self.cancel_button.disabled = False, True
-        if not self.worker.busy:
-            blas.release(self)
         if self._callback is not None and not self.worker.busy:
             self._callback.stop()
             self._callback = None
@@ -294,12 +292,11 @@ class Studio(Viewer):
         self.status.object = " · ".join(parts)
 
     def _destroyed(self, _session_context) -> None:
-        """The tab closed: stop this session's work (its threads are daemons, but must not run on)."""
+        """The tab closed: stop this session's work at once."""
         self.cancel()
         if self._callback is not None:
             self._callback.stop()
         self.worker.stop(timeout=0)
-        blas.release(self)
         self.uploads.cleanup()
 
     def __panel__(self):

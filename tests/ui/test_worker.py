@@ -14,6 +14,8 @@ import time
 import numpy as np
 import pytest
 
+from threadpoolctl import threadpool_info, threadpool_limits
+
 from fflux_studio.dataset import AtomFeatures, Dataset
 from fflux_studio.gpr import NotPositiveDefinite
 from fflux_studio.optimize.events import check_cancel
@@ -70,6 +72,23 @@ def dies(emit, cancel, inbox):
     import os
 
     os._exit(3)
+
+
+def blas_threads() -> set[int]:
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def report_blas_threads(emit, cancel, inbox):
+    emit(Loaded(blas_threads(), "BLAS threads in the worker"))
+
+
+def test_jobs_run_on_one_blas_thread_and_leave_the_servers_setting_alone():
+    with threadpool_limits(2):
+        worker = Worker()
+        worker.start("probe", report_blas_threads)
+        first = finish(worker)[0]
+        assert first.dataset == {1}
+        assert blas_threads() == {2}
 
 
 def test_messages_arrive_in_order_and_end_with_finished():
