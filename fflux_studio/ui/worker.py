@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
 import threading
 import traceback
@@ -54,6 +56,13 @@ def _forward(commands, inbox) -> None:
             return
 
 
+def _orphaned() -> None:
+    """In the worker process: end at once when the server's process is gone (killed or stopped),
+    instead of computing on for nobody while holding the server's terminal."""
+    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+    os._exit(1)
+
+
 def _outcome(task: str, job, emit, cancel, inbox) -> Finished:
     try:
         job(emit, cancel, inbox)
@@ -72,6 +81,7 @@ def _outcome(task: str, job, emit, cancel, inbox) -> Finished:
 def run_job(task: str, job, events, commands, cancel) -> None:
     """The worker process's main: one BLAS thread, the job, and always exactly one Finished."""
     threadpool_limits(1)
+    threading.Thread(target=_orphaned, name="fflux-orphaned", daemon=True).start()
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_forward, args=(commands, inbox), name="fflux-commands", daemon=True).start()
     events.put(_outcome(task, job, events.put, cancel, inbox))
