@@ -19,7 +19,7 @@ import panel as pn
 from panel.viewable import Viewer
 
 from fflux_studio.dataset import DatasetError
-from fflux_studio.demo import list_demos, load_demo
+from fflux_studio.demo import demo_path, list_demos
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
@@ -41,7 +41,7 @@ TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL)
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
 
-DEMO_CACHE: dict = {}  # demo name -> Dataset featurised by a worker; each session gets its own copy
+DEMO_CACHE: dict = {}  # demo path -> Dataset featurised by a worker; each session gets its own copy
 
 
 class Studio(Viewer):
@@ -108,12 +108,12 @@ class Studio(Viewer):
     def load(self, demo: str | None = None, path=None, upload=None) -> bool:
         """Read a demo, a path or uploaded (names, contents) in the worker; the page stays live."""
         if demo is not None:
-            source = f"bundled demo '{demo}'"
-            if demo in DEMO_CACHE:
-                self._loaded(Loaded(copy.deepcopy(DEMO_CACHE[demo]), source))
+            source, path = f"bundled demo '{demo}'", demo_path(demo)
+            if path in DEMO_CACHE:
+                self._loaded(Loaded(copy.deepcopy(DEMO_CACHE[path]), source))
                 return True
-            self._loading_demo = demo
-            return self._read(functools.partial(load_demo, demo), source)
+            self._loading_demo = path
+            return self._read(functools.partial(load_dataset, path), source)
         if path is not None:
             return self._read(functools.partial(load_dataset, path), str(path))
         # plain lists: the widget's own lists hold weak references, which do not pickle
