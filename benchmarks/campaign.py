@@ -1,12 +1,13 @@
 """A whole molecule as one campaign: the benzene demo, every atom × {atomic_energy, charge}.
 
 Prints one JSON document: for each configuration (TL or DL with one L-BFGS-B start; 1 or 2
-worker processes; with or without cross-model transfer) the campaign's wall time, the models'
-summed seconds and likelihood evaluations, and the mean and largest test RMSE per property, plus
-the ratios measured in this run (wall times on a shared machine are noisy; ratios less so).
+worker processes; no cross-model transfer, transfer between equivalent atoms only, or also
+between properties) the campaign's wall time, the models' summed seconds and likelihood
+evaluations, and the mean and largest test RMSE per property, plus the ratios measured in this
+run (wall times on a shared machine are noisy; ratios less so).
 
     python benchmarks/campaign.py                         # 1000 training frames, 500 test frames
-    python benchmarks/campaign.py --train-size 300 --configs tl-1 tl-1-transfer
+    python benchmarks/campaign.py --train-size 300 --configs tl-1 tl-1-atoms
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from fflux_studio.protocols import ProtocolSettings  # noqa: E402
 
 PROPERTIES = ["atomic_energy", "charge"]
 CONFIGS = {  # name: (protocol, workers, transfer)
-    "tl-1": ("tl", 1, False), "tl-1-transfer": ("tl", 1, True), "dl-1": ("dl", 1, False),
-    "tl-2": ("tl", 2, False), "tl-2-transfer": ("tl", 2, True),
+    "tl-1": ("tl", 1, "none"), "tl-1-transfer": ("tl", 1, "all"), "tl-1-atoms": ("tl", 1, "atoms"),
+    "dl-1": ("dl", 1, "none"), "tl-2": ("tl", 2, "none"), "tl-2-transfer": ("tl", 2, "all"),
 }
 
 
@@ -66,6 +67,8 @@ def ratios(rows: dict) -> dict:
     return {"tl_over_dl_wall": ratio("tl-1", "dl-1"),
             "one_over_two_workers_wall": ratio("tl-1", "tl-2"),
             "plain_over_transfer_wall": ratio("tl-1", "tl-1-transfer"),
+            "plain_over_atoms_transfer_wall": ratio("tl-1", "tl-1-atoms"),
+            "plain_over_atoms_transfer_evaluations": ratio("tl-1", "tl-1-atoms", "evaluations"),
             "plain_over_transfer_wall_two_workers": ratio("tl-2", "tl-2-transfer"),
             "plain_over_transfer_evaluations": ratio("tl-1", "tl-1-transfer", "evaluations"),
             "plain_over_transfer_model_seconds": ratio("tl-1", "tl-1-transfer", "model_seconds")}

@@ -18,6 +18,8 @@ from fflux_studio import __version__
 from fflux_studio.campaign.equivalence import donors
 from fflux_studio.protocols import PROTOCOLS, ProtocolSettings
 
+TRANSFERS = ("none", "atoms", "all")
+
 
 @dataclass(frozen=True)
 class CampaignTask:
@@ -68,17 +70,20 @@ def task_key(task: CampaignTask) -> str:
 
 
 def plan_tasks(dataset, atoms, properties, protocol: str, settings: ProtocolSettings, train_frames,
-               test=None, transfer: bool = False) -> list[CampaignTask]:
+               test=None, transfer: str = "none") -> list[CampaignTask]:
     """One task per (property, atom), each after its donor.
 
-    ``test`` is (test dataset, its frames) or None. With ``transfer``, an atom chemically equivalent
-    to an earlier one (equivalence.py) is seeded by that atom's model of the same property, and the
-    first atom of its kind by its own model of the first property (same features, so no map).
+    ``test`` is (test dataset, its frames) or None. ``transfer`` (TRANSFERS): with ``atoms``, an atom
+    chemically equivalent to an earlier one (equivalence.py) is seeded by that atom's model of the
+    same property; ``all`` also seeds the first atom of its kind by its own model of the first
+    property (same features, so no map).
     """
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
+    if transfer not in TRANSFERS:
+        raise ValueError(f"unknown transfer {transfer!r}; expected one of {', '.join(TRANSFERS)}")
     atoms = [dataset.atom(a).name for a in atoms]
-    equivalent = donors(dataset, atoms) if transfer else {}
+    equivalent = donors(dataset, atoms) if transfer != "none" else {}
     planned = {}
     for prop in properties:
         for atom in sorted(atoms, key=lambda a: a in equivalent):
@@ -90,7 +95,7 @@ def plan_tasks(dataset, atoms, properties, protocol: str, settings: ProtocolSett
             if atom in equivalent:
                 donor_atom, feature_map = equivalent[atom]
                 donor = planned[donor_atom, prop]
-            elif transfer and prop != properties[0]:
+            elif transfer == "all" and prop != properties[0]:
                 donor, feature_map = planned[atom, properties[0]], tuple(range(x.shape[1]))
             else:
                 donor, feature_map = None, None

@@ -5,12 +5,16 @@ models, selection and growth: the curvature of ln L on one source-sized random s
 theta preconditions L-BFGS-B on the full set, as TL's relaxation does.
 
 Measured with ``python benchmarks/campaign.py`` (benzene demo, 12 atoms x {atomic_energy, charge},
-1000 training and 500 test frames, one process): the campaign with transfer needed 2274 likelihood
-evaluations against plain TL's 11011 (4.8x fewer) and 1.35-1.88x less wall time (two runs on the
-shared machine), with the same mean test RMSE for energies (0.3016 kJ/mol) and within 0.6 % for
-charges (2.727e-4 against 2.712e-4 e; mean ln L 0.3 lower). Hence on by default with TL. DL with one
-L-BFGS-B start took 0.78-1.35x the time of TL with transfer in the same runs (899 evaluations;
-the transfer counts include the cheap subset evaluations of the curvature).
+1000 training and 500 test frames, one process). Transfer between equivalent atoms only (``atoms``,
+the CLI's default with TL): 3038 likelihood evaluations against plain TL's 11011 (3.6x fewer),
+1.69x less wall time, the same mean and largest test RMSE (0.3016 / 0.3336 kJ/mol; 2.712e-4 /
+3.233e-4 e) and mean ln L. Also from each atom's energy to its charge (``all``): 2274 evaluations,
+1.35-1.88x less wall time than plain TL over three runs, but charges 0.6 % worse on mean test RMSE
+(mean ln L 0.3 lower); on water O1's 25 multipole moments seeded from iqa (ICHOR example, 250
+training points) 3.6x fewer evaluations and the same median test RMSE, yet single models from
+0.43x to 1.73x TL's error (other local optima). DL with one L-BFGS-B start used 899 evaluations
+and 0.78-1.35x the time of ``all`` in the same runs (evaluation counts of transfer include the
+cheap subset evaluations of the curvature).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import numpy as np
 from rich.console import Console
 
 from fflux_studio.campaign import DaskExecutor, InProcessExecutor, ProcessExecutor, plan_tasks, run_campaign
+from fflux_studio.campaign.task import TRANSFERS
 from fflux_studio.cli.campaign_display import CampaignDisplay, summary_table
 from fflux_studio.cli.errors import UsageError
 from fflux_studio.cli.options import add_alf_option, alf_override
@@ -77,10 +78,11 @@ def register(subparsers) -> None:
     parser.add_argument("--protocol", choices=tuple(PROTOCOLS), default="tl", help="default: tl")
     for option, help_text in SETTINGS_OPTIONS.items():
         _add_setting(parser, option, help_text)
-    parser.add_argument("--transfer", action=argparse.BooleanOptionalAction,
-                        help="seed a model from a finished related one (an equivalent atom, or the same atom's "
-                             "first property) instead of TL's sources (default: on with --protocol tl, where "
-                             "benchmarks/campaign.py measured it faster at the same test error; off with dl)")
+    parser.add_argument("--transfer", choices=TRANSFERS,
+                        help="seed models from finished related ones instead of TL's sources: 'atoms' from a "
+                             "chemically equivalent atom (same property), 'all' also each atom's later properties "
+                             "from its first (default: atoms with --protocol tl, none with dl; "
+                             "measured in benchmarks/campaign.py)")
     parser.add_argument("--out", default="models", metavar="DIR",
                         help="campaign folder: .model files and campaign.json (default: models)")
     parser.add_argument("--json", metavar="FILE", help="also write the campaign's manifest to FILE")
@@ -199,7 +201,7 @@ def run(args) -> int:
                 raise UsageError(f"--subset for atom {atom}: {err}") from None
     try:
         tasks = plan_tasks(dataset, atoms, _properties(dataset, atoms, args), args.protocol, settings, train,
-                           test=test, transfer=args.protocol == "tl" if args.transfer is None else args.transfer)
+                           test=test, transfer=args.transfer or ("atoms" if args.protocol == "tl" else "none"))
     except ValueError as err:
         raise UsageError(str(err)) from None
     cancel = threading.Event()

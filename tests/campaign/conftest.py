@@ -24,8 +24,8 @@ def frames(benzene):
 
 @pytest.fixture(scope="session")
 def plan(benzene, frames):
-    """plan(atoms, properties=PROPERTIES, transfer=False, **settings) -> tasks with a 100-frame test set."""
-    def make(atoms, properties=PROPERTIES, transfer=False, dataset=None, **settings):
+    """plan(atoms, properties=PROPERTIES, transfer="none", **settings) -> tasks with a 100-frame test set."""
+    def make(atoms, properties=PROPERTIES, transfer="none", dataset=None, **settings):
         train, test = frames
         dataset = dataset or benzene
         return plan_tasks(dataset, atoms, properties, "tl", ProtocolSettings(**settings), train,

@@ -13,7 +13,7 @@ from fflux_studio.campaign import DaskExecutor, InProcessExecutor, run_campaign 
 
 
 def test_local_cluster_writes_the_same_files_as_this_process(plan, tmp_path, written_models):
-    tasks = plan(["C1", "C2"], transfer=True)
+    tasks = plan(["C1", "C2"], transfer="all")
     run_campaign(tasks, tmp_path / "serial", InProcessExecutor())
     executor = DaskExecutor("local", workers=2)
     blas = {}

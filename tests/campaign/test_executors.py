@@ -9,7 +9,7 @@ from fflux_studio.campaign import InProcessExecutor, ProcessExecutor, run_campai
 
 @pytest.fixture(scope="module")
 def tasks(plan):
-    return plan(["C1", "C2", "H7"], transfer=True)
+    return plan(["C1", "C2", "H7"], transfer="all")
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ class Recorder:
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, plan):
     folder = tmp_path_factory.mktemp("campaign")
-    tasks = plan(["C1", "C2", "H7"], transfer=True)
+    tasks = plan(["C1", "C2", "H7"], transfer="all")
     recorder = Recorder()
     document = run_campaign(tasks, folder, on_event=recorder, data="benzene")
     return tasks, folder, document, recorder
@@ -73,7 +73,7 @@ def test_changed_or_missing_models_are_retrained(trained, tmp_path):
 def test_a_failing_task_is_recorded_and_the_rest_go_on(benzene, plan, tmp_path):
     constant = {**benzene.targets["H7"], "atomic_energy": np.full(benzene.n_frames, -0.5)}
     broken = replace(benzene, targets={**benzene.targets, "H7": constant})
-    tasks = plan(["C1", "H7"], dataset=broken, transfer=True)
+    tasks = plan(["C1", "H7"], dataset=broken, transfer="all")
     document = run_campaign(tasks, tmp_path)
     status = {(r["atom"], r["property"]): r for r in document["models"]}
     assert status["H7", "atomic_energy"]["status"] == "failed"

@@ -35,7 +35,7 @@ def test_the_test_set_is_not_in_the_key():
 
 
 def test_plan_orders_property_then_atom_and_seeds_from_equivalent_atoms(plan):
-    tasks = plan(["C1", "C2", "H7"], transfer=True)
+    tasks = plan(["C1", "C2", "H7"], transfer="all")
     assert [(t.atom, t.property) for t in tasks] == [("C1", "atomic_energy"), ("C2", "atomic_energy"),
                                                        ("H7", "atomic_energy"), ("C1", "charge"),
                                                        ("C2", "charge"), ("H7", "charge")]
@@ -46,3 +46,6 @@ def test_plan_orders_property_then_atom_and_seeds_from_equivalent_atoms(plan):
     assert by["C1", "charge"].feature_map == tuple(range(30))
     assert by["C2", "charge"].donor == by["C1", "charge"].key
     assert all(t.donor is None for t in plan(["C1", "C2"]))
+    atoms_only = {(t.atom, t.property): t for t in plan(["C1", "C2"], transfer="atoms")}
+    assert atoms_only["C1", "charge"].donor is None
+    assert atoms_only["C2", "charge"].donor == atoms_only["C1", "charge"].key
