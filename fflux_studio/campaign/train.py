@@ -2,12 +2,14 @@
 
 The task writes its own ``.model`` (atomically) and returns a small record, so nothing but the
 record travels back and a finished model survives whatever happens to the campaign afterwards.
-Any failure of the task's own data or numerics becomes a ``failed`` record; the campaign goes on.
+Any failure becomes a ``failed`` record and the campaign goes on; a failure that is not one of the
+data or the numerics (a bug) also keeps its traceback, so it is not mistaken for bad input.
 """
 
 from __future__ import annotations
 
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +17,23 @@ import numpy as np
 from fflux_studio.campaign.files import write_atomically
 from fflux_studio.campaign.task import CampaignTask
 from fflux_studio.campaign.transfer import run_seeded
+from fflux_studio.chem.alf import ALFError
+from fflux_studio.chem.features import FeatureError
+from fflux_studio.dataset import DatasetError
+from fflux_studio.gpr.likelihood import NotPositiveDefinite
+from fflux_studio.io.errors import InputError
 from fflux_studio.io.model_file import format_model
 from fflux_studio.metrics import mae, rmse
 from fflux_studio.optimize.events import Cancelled
 from fflux_studio.protocols import run_protocol
 from fflux_studio.units import to_display
+
+
+class TaskDataError(ValueError):
+    """Training data no model can be learned from (constant, non-finite, too few points)."""
+
+
+EXPECTED_FAILURES = (TaskDataError, NotPositiveDefinite, InputError, DatasetError, FeatureError, ALFError)
 
 
 def describe(task: CampaignTask) -> dict:
@@ -33,12 +47,12 @@ def check_data(task: CampaignTask) -> None:
     """Refuse data no model can be trained on, with a message naming the atom and property."""
     where = f"{task.property} of {task.atom}"
     if not (np.all(np.isfinite(task.x)) and np.all(np.isfinite(task.y))):
-        raise ValueError(f"{where}: features or targets are not all finite")
+        raise TaskDataError(f"{where}: features or targets are not all finite")
     if len(task.y) <= task.x.shape[1]:
-        raise ValueError(f"{where}: {len(task.y)} training points for {task.x.shape[1]} features; "
+        raise TaskDataError(f"{where}: {len(task.y)} training points for {task.x.shape[1]} features; "
                          "a model needs more points than features")
     if np.ptp(task.y) == 0.0:
-        raise ValueError(f"{where} is constant ({task.y[0]!r}) over the training set: nothing to learn")
+        raise TaskDataError(f"{where} is constant ({task.y[0]!r}) over the training set: nothing to learn")
 
 
 def test_errors(model, task: CampaignTask) -> dict | None:
@@ -72,7 +86,9 @@ def train_task(task: CampaignTask, folder, donor_log_theta=None, cancel=None, ca
         record.update(status="cancelled")
     except OSError:
         raise
-    except Exception as err:  # noqa: BLE001 - any failure of this task's data or numerics is recorded
+    except EXPECTED_FAILURES as err:
         record.update(status="failed", message=f"{type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 - a bug in one task must not lose the others' models
+        record.update(status="failed", message=f"{type(err).__name__}: {err}", traceback=traceback.format_exc())
     record["seconds"] = {**record.get("seconds", {}), "total": time.perf_counter() - started}
     return record

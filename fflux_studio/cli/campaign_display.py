@@ -48,6 +48,8 @@ def task_line(record: dict) -> str:
         where += f", test RMSE {record['test']['rmse']:.4g} {record['test']['unit']}"
     if record.get("message"):
         where += f": {record['message']}"
+    if record.get("traceback"):
+        where += f"\n{record['traceback']}"
     return where
 
 

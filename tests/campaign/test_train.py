@@ -35,3 +35,17 @@ def test_bad_data_is_a_failed_record_and_no_file(plan, tmp_path, change, message
     record = train_task(change(plan(["H7"], ["charge"])[0]), tmp_path)
     assert record["status"] == "failed" and message in record["message"] and "H7" in record["message"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bug_is_a_failed_record_with_its_traceback(plan, tmp_path, monkeypatch):
+    """Bad data is reported in words; an error of the code itself keeps where it happened."""
+    def broken(*args, **kwargs):
+        raise ValueError("shapes do not align")
+
+    monkeypatch.setattr("fflux_studio.campaign.train.run_protocol", broken)
+    record = train_task(plan(["H7"], ["charge"])[0], tmp_path)
+    assert record["status"] == "failed" and record["message"] == "ValueError: shapes do not align"
+    assert "Traceback" in record["traceback"] and "in broken" in record["traceback"]
+    task = plan(["H7"], ["charge"])[0]
+    bad = train_task(replace(task, y=np.full_like(task.y, 0.25)), tmp_path)
+    assert bad["status"] == "failed" and "traceback" not in bad
