@@ -27,6 +27,8 @@ def register(subparsers) -> None:
         description="Use one energy .model per atom (e.g. from `train --atom all`) as a force field: "
                     "E = sum of the atoms' energies, analytic forces.")
     parser.add_argument("models", nargs="+", metavar="MODELS", help=".model files or folders of them")
+    parser.add_argument("--property", metavar="NAME",
+                        help="the energy property to use where the files hold several (default: the one energy)")
     parser.add_argument("--geometry", required=True, metavar="FILE",
                         help="start geometry: any file `inspect` reads as geometries (xyz, extxyz, demo files)")
     parser.add_argument("--frame", type=int, default=1, metavar="K", help="frame of FILE to start from (1-based)")
@@ -61,7 +63,7 @@ def _frequencies(calculator, positions, masses):
 def run(args) -> int:
     if args.fmax <= 0 or args.max_steps < 1:
         raise UsageError("--fmax must be positive and --max-steps at least 1")
-    calculator = FFLUXCalculator(args.models)
+    calculator = FFLUXCalculator(args.models, args.property)
     model_set = calculator.model_set
     reference = read_reference(args.reference) if args.reference else None
     if reference is not None and reference.symbols != model_set.symbols:

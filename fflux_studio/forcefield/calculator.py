@@ -16,17 +16,18 @@ class FFLUXCalculator(Calculator):
     """Energy (eV) and forces (eV/Å) of FFLUX energy models: one ``.model`` per atom.
 
     ``models``: a folder, a model file, a list of them, or a ModelSet. The Atoms must list the
-    models' elements in the models' atom order. ``energies`` are the atomic energies (eV).
+    models' elements in the models' atom order; ``property_name`` as load_model_set's. ``energies`` are the atomic energies (eV).
     """
 
     implemented_properties = ["energy", "free_energy", "forces", "energies"]
 
-    def __init__(self, models, **kwargs):
+    def __init__(self, models, property_name: str | None = None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(models, ModelSet):
             self.model_set = models
         else:
-            self.model_set = load_model_set([models] if isinstance(models, (str, PathLike)) else models)
+            sources = [models] if isinstance(models, (str, PathLike)) else models
+            self.model_set = load_model_set(sources, property_name)
         self._limits = None
 
     def _check_atoms(self, atoms):

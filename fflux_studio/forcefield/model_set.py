@@ -78,7 +78,8 @@ def _one_value(paths, values, what: str):
         groups.setdefault(value, []).append(path.name)
     if len(groups) > 1:
         listing = "; ".join(f"{value}: {', '.join(names)}" for value, names in groups.items())
-        raise InputError(None, f"the model files mix {what} ({listing}); give the models of one molecule")
+        hint = " (choose one with --property)" if what == "properties" else ""
+        raise InputError(None, f"the model files mix {what} ({listing}); give the models of one molecule{hint}")
     return next(iter(groups))
 
 
@@ -97,13 +98,28 @@ def _check_model(path: Path, model: GPRModel, index: int, n_atoms: int):
                          f"starting with the model's own atom {index}", field="ALF")
 
 
-def load_model_set(sources) -> ModelSet:
+def _one_property(paths, models, property_name):
+    """The files of ``property_name``; without one, of the one energy property among them (a campaign
+    folder holds every property of every atom: charges and moments are not energies)."""
+    if property_name is not None:
+        kept = [k for k, m in enumerate(models) if m.property_name == property_name]
+        if not kept:
+            found = ", ".join(sorted({m.property_name for m in models}))
+            raise InputError(None, f"no model of property {property_name!r} among the files (they model {found})")
+    else:
+        energies = [k for k, m in enumerate(models) if m.target_unit.lower() in ENERGY_UNITS]
+        kept = energies if energies and len({m.property_name for m in models}) > 1 else range(len(models))
+    paths, models = [paths[k] for k in kept], [models[k] for k in kept]
+    return paths, models, _one_value(paths, [m.property_name for m in models], "properties")
+
+
+def load_model_set(sources, property_name: str | None = None) -> ModelSet:
     """Read the models named by ``sources`` (files or folders) into a ModelSet; InputError names
-    the files when they are not one energy model per atom of one molecule."""
+    the files when they are not one energy model per atom of one molecule. ``property_name`` picks
+    one property where the files hold several energies (e.g. ``iqa`` and ``atomic_energy``)."""
     paths = model_paths(sources)
-    models = [read_model(path) for path in paths]
+    paths, models, property_name = _one_property(paths, [read_model(path) for path in paths], property_name)
     system = _one_value(paths, [m.system for m in models], "systems")
-    property_name = _one_value(paths, [m.property_name for m in models], "properties")
     n_atoms = _one_value(paths, [m.n_atoms for m in models], "atom counts (number_of_atoms)")
     atoms = [_atom(path, model) for path, model in zip(paths, models)]
     by_index: dict[int, list[int]] = {}

@@ -49,6 +49,29 @@ def test_mixed_properties_name_the_files(folder):
         load_model_set([folder])
 
 
+def test_a_campaign_folder_gives_its_one_energy_property(folder):
+    """train --property all writes charges and moments beside the energies: those are not the force field."""
+    for path in list(folder.glob("*.model")):
+        model = read_model(path)
+        model.property_name, model.target_unit = "q00", "e"
+        write_model(model, folder)
+    assert len(list(folder.glob("*.model"))) == 18
+    model_set = load_model_set([folder])
+    assert model_set.property_name == "atomic_energy" and len(model_set.models) == 9
+
+
+def test_property_picks_one_of_several_energies(folder):
+    for path in list(folder.glob("*.model")):
+        model = read_model(path)
+        model.property_name = "iqa"
+        write_model(model, folder)
+    with pytest.raises(InputError, match="mix properties.*choose one with --property"):
+        load_model_set([folder])
+    assert load_model_set([folder], "iqa").property_name == "iqa"
+    with pytest.raises(InputError, match="no model of property 'q00' among the files.*atomic_energy, iqa"):
+        load_model_set([folder], "q00")
+
+
 def test_disagreeing_atom_counts_name_the_files(folder):
     _rewrite(folder / "ETHANOL_atomic_energy_O3.model", n_atoms=10)
     with pytest.raises(InputError, match=r"mix atom counts.*10: ETHANOL_atomic_energy_O3.model"):
