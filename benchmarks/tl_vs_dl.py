@@ -1,0 +1,154 @@
+"""TL against one L-BFGS-B start (DL) on the bundled demos and the FEREBUS sets (prints JSON).
+
+For every dataset and training-set size N, TL and DL run interleaved (TL, DL, TL, DL, ...) over
+random states on the same split (N training frames, the rest tested), so the ratios hold on a
+noisy shared machine. Each row has the median TL ÷ DL time, both ln L and test RMSE, and whether
+it meets issue 12's goal: TL time ≤ ``--goal`` × DL's, test RMSE ≤ 1.01 × DL's, ln L within 1e-5
+(relative) of the better of the two.
+
+    python benchmarks/tl_vs_dl.py --curve                          # speed-up vs N, C1 of every demo
+    python benchmarks/tl_vs_dl.py --goal-table                     # every atom x {atomic_energy, charge}, N=1000
+    python benchmarks/tl_vs_dl.py --ferebus methanol nma glycine   # the FEREBUS paper sets (C1)
+    python benchmarks/tl_vs_dl.py --demos ethanol --atoms C1 --sizes 1000 --states 0 1 2
+
+Writes the JSON document to stdout (progress, one line per row, to stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from fflux_studio.demo import demo_path, list_demos  # noqa: E402
+from fflux_studio.evaluation import rmse  # noqa: E402
+from fflux_studio.gpr import GPRModel, Kernel  # noqa: E402
+from fflux_studio.io.ferebus_csv import read_ferebus_csv  # noqa: E402
+from fflux_studio.io.load import load_dataset  # noqa: E402
+from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
+from fflux_studio.splits import random_split  # noqa: E402
+
+FEREBUS = REPO.parent / "shared" / "data" / "ferebus-paper-data" / "likelihood"
+FEREBUS_ATOMS = {"water": "O1", "ammonia": "N1", "methanol": "C1", "nma": "C1", "glycine": "C1"}
+PROPERTIES = ("atomic_energy", "charge")
+CURVE_SIZES = (100, 200, 500, 1000, 1400)
+RMSE_TOLERANCE = 1.01
+LOG_LIKELIHOOD_TOLERANCE = 1e-5
+
+
+def test_rmse(theta, x, y, x_test, y_test, settings: ProtocolSettings) -> float:
+    model = GPRModel.fit(x, y, theta, Kernel.named(settings.kernel, x.shape[1]), settings.likelihood,
+                         settings.nugget)
+    return rmse(model.predict(x_test) - y_test)
+
+
+def fit(protocol: str, x, y, x_test, y_test, settings: ProtocolSettings) -> dict:
+    opened, cpu = time.perf_counter(), time.process_time()
+    result = run_protocol(protocol, x, y, settings)
+    seconds, cpu_seconds = time.perf_counter() - opened, time.process_time() - cpu
+    row = {"seconds": seconds, "cpu_seconds": cpu_seconds, "log_likelihood": result.log_likelihood, "evaluations": result.evaluations,
+           "rmse": test_rmse(result.theta, x, y, x_test, y_test, settings)}
+    if protocol == "tl":
+        row["seeding_seconds"] = result.seconds["seeding"]
+        row["plan"] = getattr(result, "plan", None)
+    return row
+
+
+def compare(x, y, x_test, y_test, states, goal: float, tl_settings: dict, has_test: bool = True,
+            clock: str = "cpu_seconds") -> dict:
+    """TL and DL interleaved over ``states``; medians, ratios (of ``clock``) and the goal's verdict."""
+    runs = []
+    for state in states:
+        tl = fit("tl", x, y, x_test, y_test, ProtocolSettings(random_state=state, **tl_settings))
+        dl = fit("dl", x, y, x_test, y_test, ProtocolSettings(random_state=state))
+        runs.append({"state": state, "tl": tl, "dl": dl})
+    ratio = float(np.median([r["tl"][clock] / r["dl"][clock] for r in runs]))
+    rmse_ratio = float(np.median([r["tl"]["rmse"] / r["dl"]["rmse"] for r in runs]))
+    # ln L gap of TL below the better of the two, relative (0 when TL is the better).
+    gaps = [max(0.0, r["dl"]["log_likelihood"] - r["tl"]["log_likelihood"]) / abs(r["dl"]["log_likelihood"])
+            for r in runs]
+    gap = float(np.median(gaps))
+    meets = ratio <= goal and gap <= LOG_LIKELIHOOD_TOLERANCE and (not has_test or rmse_ratio <= RMSE_TOLERANCE)
+    return {"n_train": len(y), "n_features": x.shape[1], "n_test": len(y_test),
+            "tl_seconds": float(np.median([r["tl"][clock] for r in runs])),
+            "dl_seconds": float(np.median([r["dl"][clock] for r in runs])),
+            "wall_tl_over_dl": float(np.median([r["tl"]["seconds"] / r["dl"]["seconds"] for r in runs])),
+            "tl_over_dl": ratio, "tl_rmse_over_dl": rmse_ratio if has_test else None,
+            "tl_log_likelihood_gap": gap, "goal": goal, "meets_goal": bool(meets), "runs": runs}
+
+
+def demo_rows(demos, atoms, properties, sizes, states, goal, tl_settings):
+    for demo in demos:
+        dataset = load_dataset(demo_path(demo))
+        for atom in atoms or dataset.atom_names:
+            for prop in properties:
+                features, targets = dataset.xy(atom, prop)
+                for size in sizes:
+                    train, test = random_split(len(targets), train_size=size, test_size=len(targets) - size)
+                    row = compare(features[train], targets[train], features[test], targets[test], states, goal,
+                                  tl_settings)
+                    yield {"dataset": demo, "atom": atom, "property": prop, **row}
+
+
+def ferebus_rows(systems, states, goal, tl_settings):
+    for system in systems:
+        atom = FEREBUS_ATOMS[system]
+
+        def xy(kind):
+            return read_ferebus_csv(FEREBUS / system / f"{system.upper()}_{atom}_{kind}_SET.csv").xy(atom, "iqa")
+        (x, y), (x_test, y_test) = xy("TRAINING"), xy("VALIDATION")
+        # NMA's validation set does not match its training set (SPEC section 3): ln L and time only.
+        row = compare(x, y, x_test, y_test, states, 0.2 if system == "glycine" else goal, tl_settings,
+                      has_test=system != "nma")
+        yield {"dataset": system, "atom": atom, "property": "iqa", **row}
+
+
+def summary(row: dict) -> dict:
+    return {k: row[k] for k in ("dataset", "atom", "property", "n_train", "tl_seconds", "dl_seconds", "tl_over_dl",
+                                "tl_rmse_over_dl", "tl_log_likelihood_gap", "meets_goal")}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--demos", nargs="*", default=None, help="demo names (default: every bundled demo)")
+    parser.add_argument("--atoms", nargs="*", default=None, help="atoms (default: every atom)")
+    parser.add_argument("--properties", nargs="+", default=list(PROPERTIES))
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--curve", action="store_true", help="C1 atomic_energy of every demo at N = 100 ... 1400")
+    parser.add_argument("--goal-table", action="store_true", help="every atom and property of every demo at N=1000")
+    parser.add_argument("--ferebus", nargs="*", default=[], choices=list(FEREBUS_ATOMS))
+    parser.add_argument("--states", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--goal", type=float, default=0.5, help="TL time ÷ DL time to meet (glycine: 0.2)")
+    parser.add_argument("--blas-threads", type=int, default=1)
+    parser.add_argument("--tl", default="{}", help="JSON of ProtocolSettings fields for TL only (ablations)")
+    args = parser.parse_args(argv)
+    tl_settings = json.loads(args.tl)
+    demos = list_demos() if args.demos is None else args.demos
+    rows = []
+    with threadpool_limits(args.blas_threads):
+        if args.curve:
+            chosen = demo_rows(demos, ["C1"], ["atomic_energy"], CURVE_SIZES, args.states, args.goal, tl_settings)
+        elif args.goal_table or args.demos is not None:
+            chosen = demo_rows(demos, args.atoms, args.properties, args.sizes, args.states, args.goal, tl_settings)
+        else:
+            chosen = []
+        for row in itertools.chain(chosen, ferebus_rows(args.ferebus, args.states, args.goal, tl_settings)):
+            print(json.dumps(summary(row), default=float), file=sys.stderr, flush=True)
+            rows.append(row)
+    report = {"blas_threads": args.blas_threads, "states": args.states, "tl_settings": tl_settings,
+              "table": [summary(r) for r in rows], "rows": rows,
+              "meets_goal": f"{sum(r['meets_goal'] for r in rows)}/{len(rows)}"}
+    print(json.dumps(report, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()
