@@ -79,7 +79,7 @@ def train_task(task: CampaignTask, folder, donor_log_theta=None, cancel=None, ca
         model = result.model(**task.metadata)
         write_atomically(Path(folder) / task.file_name, format_model(model))
         record.update(status="trained", log_likelihood=float(result.log_likelihood), convergence=result.status,
-                      evaluations=int(result.evaluations), log_theta=np.asarray(result.log_theta).tolist(),
+                      plan=result.plan, evaluations=int(result.evaluations), log_theta=np.asarray(result.log_theta).tolist(),
                       seconds={k: float(v) for k, v in result.seconds.items()},
                       test=test_errors(model, task))
     except Cancelled:

@@ -30,6 +30,8 @@ class ProtocolResult:
     ``status`` is why the full-set search stopped (DL: its best start; TL: the relaxation), one of
     optimize/status.py: converged, budget reached or stalled (a cancelled run raises Cancelled).
 
+    ``plan`` says what a TL run did when it did not seed (too small a set for sources to pay off).
+
     TL only: ``sources`` are the source models, ``seed_index`` the chosen one, ``stages`` the seed
     refitted on growing subsets (SourceFit with index n_seeds + k).
     """
@@ -46,6 +48,7 @@ class ProtocolResult:
     seed_index: int | None = None
     stages: list = field(default_factory=list)
     status: str = field(kw_only=True)
+    plan: str = field(default="", kw_only=True)
 
     @property
     def theta(self) -> np.ndarray:

@@ -32,7 +32,8 @@ class ProtocolSettings:
     set (growth.py; () for none); ``revive_floor`` the least log theta a feature re-enters each
     stage with (None: off); ``precondition`` makes the L-BFGS-B relaxation use the last subset's
     curvature (tl.py); ``stage_ftol`` is the looser L-BFGS-B ``ftol`` of the growth stages, which
-    only need to bring the seed near the larger set's optimum.
+    only need to bring the seed near the larger set's optimum. ``small_set_direct`` makes TL train
+    like a single-start DL (no sources) when seeding cannot pay off (:meth:`seeding_pays`).
     """
 
     kernel: str = "rbf"
@@ -67,6 +68,7 @@ class ProtocolSettings:
     revive_floor: float | None = -6.0
     precondition: bool = True
     stage_ftol: float = 1e-6
+    small_set_direct: bool = True
 
     def __post_init__(self):
         for name, allowed in CHOICES.items():
@@ -103,6 +105,17 @@ class ProtocolSettings:
             raise ValueError(f"subset of {size} points is not smaller than the training set ({n_points} points); "
                              "train directly (DL) instead")
         return size
+
+    def seeding_pays(self, n_points: int, n_features: int) -> bool:
+        """False when sources of 3 points per feature would exceed the ``subset`` fraction of the set.
+
+        Such sources cost too much beside the full-set search they seed. Measured with
+        benchmarks/tl_vs_dl.py (C1 atomic_energy, CPU time, median of 3 random states), TL with
+        sources took 1.0-4.8 x the time of one L-BFGS-B start on ethanol and benzene at N = 100,
+        200 and 500, all sizes where 3 x features exceeds 10 % of N. A subset given as a count is
+        the user's explicit choice and always seeds.
+        """
+        return not (isinstance(self.subset, float) and MIN_POINTS_PER_FEATURE * n_features > self.subset * n_points)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -9,6 +9,9 @@
    log theta the problem is badly conditioned, and L-BFGS-B from any start, a subset optimum
    included, spends most of its evaluations learning what the subset already knows.
 
+A set too small for sources to pay off (ProtocolSettings.seeding_pays) is trained by one full-set
+search from a random start instead, and the result's ``plan`` says so.
+
 ``seconds["seeding"]`` covers 1-3 and the curvature (everything on subsets); "relaxation" the
 full-set search.
 """
@@ -26,7 +29,7 @@ from fflux_studio.optimize.lbfgs import lbfgs
 from fflux_studio.protocols.growth import grow, revive, transfer_curvature
 from fflux_studio.protocols.result import ProtocolResult, SourceFit
 from fflux_studio.protocols.runners import lbfgs_options, refine, search
-from fflux_studio.protocols.settings import ProtocolSettings
+from fflux_studio.protocols.settings import MIN_POINTS_PER_FEATURE, ProtocolSettings
 
 
 def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started=None) -> ProtocolResult:
@@ -35,6 +38,8 @@ def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
     full = Likelihood(x, y, kernel, settings.likelihood, settings.nugget)
     rng = np.random.default_rng(settings.random_state)
     size = settings.subset_size(len(y), x.shape[1])
+    if settings.small_set_direct and not settings.seeding_pays(len(y), x.shape[1]):
+        return _direct(full, x, y, settings, rng, callback, cancel, started)
     sources = [_fit_source(i, rng.choice(len(y), size, replace=False), x, y, kernel, settings, rng,
                            callback, cancel, started) for i in range(settings.n_seeds)]
     seed = _select(sources, full, x, y, kernel, settings, callback, cancel, started)
@@ -59,6 +64,18 @@ def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started
     return ProtocolResult("tl", settings, log_theta, value, evaluations,
                           {"seeding": seeding, "relaxation": total - seeding, "total": total}, x, y,
                           sources, seed, stages, status=relaxed.status)
+
+
+def _direct(full, x, y, settings, rng, callback, cancel, started) -> ProtocolResult:
+    """One full-set search from a random start (what single-start DL does), said in ``plan``."""
+    minimum = MIN_POINTS_PER_FEATURE * x.shape[1]
+    plan = (f"direct: {len(y)} points are too few to seed ({MIN_POINTS_PER_FEATURE} points x {x.shape[1]} features "
+            f"= {minimum} per source exceed the subset fraction {settings.subset:g}); one full-set search instead")
+    fit = search(full, settings, settings.optimizer, rng, phase="relaxation", callback=callback, cancel=cancel,
+                 started=started)
+    total = time.perf_counter() - started
+    return ProtocolResult("tl", settings, fit.log_theta, fit.log_likelihood, fit.evaluations,
+                          {"seeding": 0.0, "relaxation": total, "total": total}, x, y, status=fit.status, plan=plan)
 
 
 def _fit_source(index, subset, x, y, kernel, settings, rng, callback, cancel, started) -> SourceFit:

@@ -47,7 +47,7 @@ class Run:
     @property
     def metrics(self) -> dict:
         return {"protocol": self.protocol, "log_likelihood": float(self.result.log_likelihood),
-                "status": self.result.status,
+                "status": self.result.status, "plan": self.result.plan,
                 "evaluations": int(self.result.evaluations),
                 "seconds": {k: float(v) for k, v in self.result.seconds.items()},
                 "n_train": int(len(self.result.y)), "n_test": int(len(self.errors)),

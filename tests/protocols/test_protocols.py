@@ -174,3 +174,30 @@ def test_cancel_during_seeding_stops_the_protocol(synthetic, cancel_at):
     with pytest.raises(Cancelled):
         run_protocol("tl", synthetic.x, synthetic.y, ProtocolSettings(), callback=callback, cancel=callback.token)
     assert all(e.phase == "seeding" for e in callback.events) and len(callback.events) == 2
+
+
+def test_sources_pay_only_when_three_points_per_feature_fit_in_the_subset_fraction():
+    assert not ProtocolSettings().seeding_pays(200, 21)  # 63 points per source > 10 % of 200
+    assert ProtocolSettings().seeding_pays(630, 21)
+    assert ProtocolSettings(subset=0.3).seeding_pays(210, 21)
+    assert ProtocolSettings(subset=63).seeding_pays(200, 21)  # a count is the user's explicit choice
+
+
+def test_tl_on_a_set_too_small_to_seed_is_single_start_dl_and_says_so(synthetic):
+    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.05})  # 8 points < 3 x 3 features
+    events = []
+    tl = run_protocol("tl", synthetic.x, synthetic.y, settings, callback=events.append)
+    dl = run_protocol("dl", synthetic.x, synthetic.y, settings)
+    assert tl.plan.startswith("direct: 160 points are too few to seed") and dl.plan == ""
+    assert tl.sources == [] and tl.stages == [] and tl.seed_index is None
+    assert tl.seconds["seeding"] == 0.0 and {e.phase for e in events} == {"relaxation"}
+    np.testing.assert_array_equal(tl.log_theta, dl.log_theta)
+    assert tl.log_likelihood == dl.log_likelihood and tl.evaluations == dl.evaluations
+    assert tl.log_likelihood >= synthetic.log_likelihood - 1e-6
+
+
+def test_a_small_set_still_seeds_when_told_to(synthetic):
+    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.05, "small_set_direct": False})
+    result = run_protocol("tl", synthetic.x, synthetic.y, settings)
+    assert result.plan == "" and len(result.sources) == settings.n_seeds
+    assert all(len(s.subset) == 9 for s in result.sources)
