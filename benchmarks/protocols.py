@@ -1,20 +1,27 @@
-"""TL against DL (FEREBUS's PSO, L-BFGS-B multi-start) and scikit-learn, on the FEREBUS paper data.
+"""TL against DL (FEREBUS's PSO, L-BFGS-B multi-start), scikit-learn and GPyTorch (prints JSON).
 
-Prints one JSON document. Every system trains on its TRAINING_SET and is tested on its
-VALIDATION_SET (NMA's validation set does not match its training set, SPEC section 3: only its
-ln L and time are reported). Wall times on a shared machine are noisy, so the figures that matter
-are the ratios measured in the same run. BLAS runs one thread per process by default: on this
-2-core machine shared with other jobs, threaded BLAS made an evaluation up to 100x slower.
+Systems: the FEREBUS paper sets (methanol, NMA, glycine: trained on TRAINING_SET, tested on
+VALIDATION_SET; NMA's validation set does not match its training set, SPEC section 3, so only its
+ln L and time are reported) and bundled demos (``ethanol``, ``benzene``: C1 atomic_energy, 1000
+frames trained, the rest tested). For every system and trainer: wall time, ln L (our likelihood at
+the trainer's theta, so every row is scored by the same function), test RMSE and MAE (kJ/mol).
+Wall times on a shared machine are noisy, so the figures that matter are the ratios measured in
+the same run. BLAS runs one thread per process by default: on this 2-core machine shared with
+other jobs, threaded BLAS made an evaluation up to 100x slower. GPyTorch fits an amplitude and a
+noise of its own; only its length scales are scored.
 
-    python benchmarks/protocols.py            # methanol, nma, glycine; glycine's PSO and sklearn skipped
-    python benchmarks/protocols.py --systems methanol --skip sklearn
-    python benchmarks/protocols.py --systems glycine --pso-max-iterations 100   # capped PSO (says so)
+    pip install -e '.[bench]'                 # scikit-learn, torch (CPU), gpytorch
+    FFLUX_SHARED_DATA=/path/to/shared/data    # when the data do not sit in ../shared/data
+    python benchmarks/protocols.py            # every system; PSO on methanol and nma only
+    python benchmarks/protocols.py --systems methanol --skip sklearn gpytorch_adam
+    python benchmarks/protocols.py --systems glycine --pso-systems glycine --pso-max-iterations 100
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,22 +32,36 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.peers import gpytorch_theta, sklearn_theta  # noqa: E402
+from fflux_studio.demo import demo_path  # noqa: E402
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood  # noqa: E402
 from fflux_studio.io.ferebus_csv import read_ferebus_csv  # noqa: E402
+from fflux_studio.io.load import load_dataset  # noqa: E402
 from fflux_studio.metrics import mae, rmse  # noqa: E402
 from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
+from fflux_studio.splits import random_split  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data" / "ferebus-paper-data" / "likelihood"
+DATA = Path(os.environ.get("FFLUX_SHARED_DATA", REPO.parent / "shared" / "data")) / "ferebus-paper-data" / "likelihood"
 KJ_PER_HA = 2625.4996394799
 REFERENCE = {  # FEREBUS concentrated models: ln L (.model files), validation RMSE kJ/mol (SPEC section 3)
     "methanol": {"log_likelihood": 4636.522891506022, "rmse": 0.558, "pso_seconds": 37.05},
     "nma": {"log_likelihood": 6386.346814690937, "rmse": None, "pso_seconds": 179.87},
     "glycine": {"log_likelihood": 15881.45869939004, "rmse": 0.798, "pso_seconds": 1756.66},
 }
-VALID_TEST = {"methanol": True, "nma": False, "glycine": True}
+DEMOS = ("ethanol", "benzene")
+SYSTEMS = (*REFERENCE, *DEMOS)
+DEMO_TRAINING_FRAMES = 1000
+VALID_TEST = {"methanol": True, "nma": False, "glycine": True, "ethanol": True, "benzene": True}
+PEERS = ("sklearn", "gpytorch_adam", "gpytorch_lbfgs")
 
 
 def load(system: str, atom: str = "C1"):
+    """(train, test) of a FEREBUS set (its two CSVs) or a demo (atomic_energy, 1000 frames trained)."""
+    if system in DEMOS:
+        x, y = load_dataset(demo_path(system)).xy(atom, "atomic_energy")
+        train, test = random_split(len(y), train_size=DEMO_TRAINING_FRAMES, test_size=len(y) - DEMO_TRAINING_FRAMES)
+        return (x[train], y[train]), (x[test], y[test])
+
     def xy(kind):
         path = DATA / system / f"{system.upper()}_{atom}_{kind}_SET.csv"
         return read_ferebus_csv(path).xy(atom, "iqa")
@@ -80,37 +101,38 @@ def per_start(events, train, test, settings: ProtocolSettings) -> list[dict]:
     return starts
 
 
-def sklearn_fit(train, test, settings: ProtocolSettings, restarts: int) -> dict:
-    """sklearn's GPR (anisotropic RBF times a constant), its optimum re-evaluated with our ln L.
-
-    sklearn's k = exp(-d^2 / (2 l^2)), so theta = 1 / (2 l^2).
-    """
-    from sklearn.gaussian_process import GaussianProcessRegressor
-    from sklearn.gaussian_process.kernels import RBF, ConstantKernel
-
+def peer(name: str, train, test, settings: ProtocolSettings, args) -> dict:
+    """A peer's optimum scored like ours: our ln L at its theta, and the test errors of our model there."""
     x, y = train
-    kernel = ConstantKernel(1.0, (1e-8, 1e3)) * RBF(np.ones(x.shape[1]), (1e-3, 1e4))
-    gpr = GaussianProcessRegressor(kernel, alpha=settings.nugget, normalize_y=True, n_restarts_optimizer=restarts,
-                                   random_state=settings.random_state)
-    started = time.perf_counter()
-    gpr.fit(x, y)
-    seconds = time.perf_counter() - started
-    theta = 1.0 / (2.0 * gpr.kernel_.k2.length_scale ** 2)
+    if name == "sklearn":
+        theta, seconds = sklearn_theta(x, y, settings.nugget, args.sklearn_restarts, settings.random_state)
+    else:
+        optimizer = name.split("_")[1]
+        iterations = args.adam_iterations if optimizer == "adam" else args.torch_lbfgs_iterations
+        theta, seconds = gpytorch_theta(x, y, optimizer, iterations, args.random_state)
     likelihood = Likelihood(x, y, Kernel.named(settings.kernel, x.shape[1]), settings.likelihood, settings.nugget)
-    return {"seconds": seconds, "log_likelihood": likelihood(np.log(theta), gradient=False)[0],
-            "restarts": restarts, **errors_kj(theta, train, test, settings)}
+    try:
+        log_likelihood = likelihood.evaluate(theta, gradient=False)[0]
+    except ArithmeticError as err:
+        log_likelihood = f"not positive definite at the peer's theta: {err}"
+    return {"seconds": {"total": seconds}, "log_likelihood": log_likelihood,
+            **errors_kj(theta, train, test, settings)}
 
 
 def ratios(rows: dict, reference: dict) -> dict:
     tl = rows["tl"]
-    out = {"tl_log_likelihood_minus_ferebus": tl["log_likelihood"] - reference["log_likelihood"]}
-    if reference["rmse"]:
+    if reference is None:
+        out = {}
+    else:
+        out = {"tl_log_likelihood_minus_ferebus": tl["log_likelihood"] - reference["log_likelihood"]}
+    if reference and reference["rmse"]:
         out["tl_rmse_over_ferebus"] = tl["rmse_kj"] / reference["rmse"]
-    for name in ("dl_pso", "dl_lbfgs"):
-        if name in rows:
+    for name in ("dl_pso", "dl_lbfgs", *PEERS):
+        if isinstance(rows.get(name, {}).get("log_likelihood"), float):
             other = rows[name]
             out[f"tl_time_over_{name}"] = tl["seconds"]["total"] / other["seconds"]["total"]
-            out[f"tl_rmse_over_{name}"] = tl["rmse_kj"] / other["rmse_kj"]
+            if "rmse_kj" in tl:
+                out[f"tl_rmse_over_{name}"] = tl["rmse_kj"] / other["rmse_kj"]
             out[f"tl_log_likelihood_minus_{name}"] = tl["log_likelihood"] - other["log_likelihood"]
     if "dl_lbfgs" in rows:
         single = np.mean([start["seconds"] for start in rows["dl_lbfgs"]["starts"]])
@@ -120,15 +142,17 @@ def ratios(rows: dict, reference: dict) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--systems", nargs="+", default=["methanol", "nma", "glycine"], choices=list(REFERENCE))
-    parser.add_argument("--skip", nargs="*", default=[], choices=["tl", "dl_pso", "dl_lbfgs", "sklearn"])
+    parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
+    parser.add_argument("--skip", nargs="*", default=[], choices=["tl", "dl_pso", "dl_lbfgs", *PEERS])
     parser.add_argument("--pso-systems", nargs="*", default=["methanol", "nma"],
                         help="systems on which DL-PSO runs (glycine's takes hours: add it explicitly)")
-    parser.add_argument("--sklearn-systems", nargs="*", default=["methanol", "nma"],
+    parser.add_argument("--sklearn-systems", nargs="*", default=["methanol", "nma", *DEMOS],
                         help="systems on which scikit-learn runs (glycine's (n, n, d) gradient takes GBs: add it explicitly)")
     parser.add_argument("--pso-max-iterations", type=int, default=None, help="cap DL-PSO (reported as capped)")
     parser.add_argument("--lbfgs-starts", type=int, default=3)
     parser.add_argument("--sklearn-restarts", type=int, default=2)
+    parser.add_argument("--adam-iterations", type=int, default=100, help="GPyTorch Adam steps (lr 0.1)")
+    parser.add_argument("--torch-lbfgs-iterations", type=int, default=10, help="GPyTorch LBFGS outer steps (20 each)")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--blas-threads", type=int, default=1)
     args = parser.parse_args(argv)
@@ -138,7 +162,7 @@ def main(argv=None) -> None:
         for system in args.systems:
             train, test = load(system)
             rows = {"n_train": len(train[1]), "n_features": train[0].shape[1], "valid_test_set": VALID_TEST[system],
-                    "ferebus": REFERENCE[system]}
+                    "ferebus": REFERENCE.get(system)}
             if "tl" not in args.skip:
                 rows["tl"] = run("tl", train, test, settings)
             if "dl_lbfgs" not in args.skip:
@@ -151,21 +175,21 @@ def main(argv=None) -> None:
                                                 pso_max_iterations=cap or 10000)
                 rows["dl_pso"] = run("dl", train, test, pso_settings)
                 rows["dl_pso"]["capped_at"] = cap
-            if "sklearn" not in args.skip and system in args.sklearn_systems:
+            for name in PEERS:
+                if name in args.skip or (name == "sklearn" and system not in args.sklearn_systems):
+                    continue
                 try:
-                    rows["sklearn"] = sklearn_fit(train, test, settings, args.sklearn_restarts)
+                    rows[name] = peer(name, train, test, settings, args)
                 except ImportError as err:
-                    rows["sklearn"] = {"skipped": str(err)}
-            if "tl" in rows:
-                rows["ratios"] = ratios(rows, REFERENCE[system])
+                    rows[name] = {"skipped": f"{err}: pip install -e '.[bench]'"}
             if not VALID_TEST[system]:
                 for row in rows.values():
                     if isinstance(row, dict):
                         row.pop("rmse_kj", None), row.pop("mae_kj", None)
-                rows.get("ratios", {}).pop("tl_rmse_over_dl_pso", None)
-                rows.get("ratios", {}).pop("tl_rmse_over_dl_lbfgs", None)
                 for start in rows.get("dl_lbfgs", {}).get("starts", []):
                     start.pop("rmse_kj", None), start.pop("mae_kj", None)
+            if "tl" in rows:
+                rows["ratios"] = ratios(rows, REFERENCE.get(system))
             report["systems"][system] = rows
             print(json.dumps({system: rows}, default=float), file=sys.stderr)
     print(json.dumps(report, indent=1, default=float))

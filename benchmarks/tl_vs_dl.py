@@ -6,12 +6,13 @@ noisy shared machine. Each row has the median TL ÷ DL time, both ln L and test 
 it meets issue 12's goal: TL time ≤ ``--goal`` × DL's, test RMSE ≤ 1.01 × DL's, ln L within 1e-5
 (relative) of the better of the two.
 
-    python benchmarks/tl_vs_dl.py --curve                          # speed-up vs N, C1 of every demo
+    python benchmarks/tl_vs_dl.py --curve                          # speed-up vs N, first atom of every demo
     python benchmarks/tl_vs_dl.py --goal-table                     # every atom x {atomic_energy, charge}, N=1000
     python benchmarks/tl_vs_dl.py --ferebus methanol nma glycine   # the FEREBUS paper sets (C1)
     python benchmarks/tl_vs_dl.py --demos ethanol --atoms C1 --sizes 1000 --states 0 1 2
 
-Writes the JSON document to stdout (progress, one line per row, to stderr).
+Writes the JSON document to stdout (progress, one line per row, to stderr). The FEREBUS sets are
+read from ../shared/data, or from $FFLUX_SHARED_DATA.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,14 +32,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from fflux_studio.demo import demo_path, list_demos  # noqa: E402
-from fflux_studio.evaluation import rmse  # noqa: E402
+from fflux_studio.metrics import rmse  # noqa: E402
 from fflux_studio.gpr import GPRModel, Kernel  # noqa: E402
 from fflux_studio.io.ferebus_csv import read_ferebus_csv  # noqa: E402
 from fflux_studio.io.load import load_dataset  # noqa: E402
 from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
 from fflux_studio.splits import random_split  # noqa: E402
 
-FEREBUS = REPO.parent / "shared" / "data" / "ferebus-paper-data" / "likelihood"
+SHARED_DATA = Path(os.environ.get("FFLUX_SHARED_DATA", REPO.parent / "shared" / "data"))
 FEREBUS_ATOMS = {"water": "O1", "ammonia": "N1", "methanol": "C1", "nma": "C1", "glycine": "C1"}
 PROPERTIES = ("atomic_energy", "charge")
 CURVE_SIZES = (100, 200, 500, 1000, 1400)
@@ -87,9 +89,10 @@ def compare(x, y, x_test, y_test, states, goal: float, tl_settings: dict, has_te
 
 
 def demo_rows(demos, atoms, properties, sizes, states, goal, tl_settings):
+    """Rows for each demo's ``atoms`` (None: every atom; [] : its first atom)."""
     for demo in demos:
         dataset = load_dataset(demo_path(demo))
-        for atom in atoms or dataset.atom_names:
+        for atom in dataset.atom_names if atoms is None else atoms or dataset.atom_names[:1]:
             for prop in properties:
                 features, targets = dataset.xy(atom, prop)
                 for size in sizes:
@@ -104,7 +107,8 @@ def ferebus_rows(systems, states, goal, tl_settings):
         atom = FEREBUS_ATOMS[system]
 
         def xy(kind):
-            return read_ferebus_csv(FEREBUS / system / f"{system.upper()}_{atom}_{kind}_SET.csv").xy(atom, "iqa")
+            folder = SHARED_DATA / "ferebus-paper-data" / "likelihood" / system
+            return read_ferebus_csv(folder / f"{system.upper()}_{atom}_{kind}_SET.csv").xy(atom, "iqa")
         (x, y), (x_test, y_test) = xy("TRAINING"), xy("VALIDATION")
         # NMA's validation set does not match its training set (SPEC section 3): ln L and time only.
         row = compare(x, y, x_test, y_test, states, 0.2 if system == "glycine" else goal, tl_settings,
@@ -123,7 +127,8 @@ def main(argv=None) -> None:
     parser.add_argument("--atoms", nargs="*", default=None, help="atoms (default: every atom)")
     parser.add_argument("--properties", nargs="+", default=list(PROPERTIES))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
-    parser.add_argument("--curve", action="store_true", help="C1 atomic_energy of every demo at N = 100 ... 1400")
+    parser.add_argument("--curve", action="store_true",
+                        help="the first atom's atomic_energy of every demo at N = 100 ... 1400")
     parser.add_argument("--goal-table", action="store_true", help="every atom and property of every demo at N=1000")
     parser.add_argument("--ferebus", nargs="*", default=[], choices=list(FEREBUS_ATOMS))
     parser.add_argument("--states", type=int, nargs="+", default=[0, 1, 2])
@@ -136,7 +141,7 @@ def main(argv=None) -> None:
     rows = []
     with threadpool_limits(args.blas_threads):
         if args.curve:
-            chosen = demo_rows(demos, ["C1"], ["atomic_energy"], CURVE_SIZES, args.states, args.goal, tl_settings)
+            chosen = demo_rows(demos, [], ["atomic_energy"], CURVE_SIZES, args.states, args.goal, tl_settings)
         elif args.goal_table or args.demos is not None:
             chosen = demo_rows(demos, args.atoms, args.properties, args.sizes, args.states, args.goal, tl_settings)
         else:

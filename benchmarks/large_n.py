@@ -1,0 +1,79 @@
+"""TL and DL at a large N (default 5000 frames): wall and CPU time, ln L, test RMSE, peak memory.
+
+Each protocol runs in a fresh process, so its peak resident memory (ru_maxrss) is its own; TL
+and DL alternate over the random states. The bundled demos have ~1500 frames; a larger set is
+made by the demo generator (about 8 min of CPU for ethanol at 5600 frames):
+
+    OMP_NUM_THREADS=1 python scripts/make_demo_datasets.py ethanol --frames 5600 --out /tmp/demo5000
+    python benchmarks/large_n.py /tmp/demo5000/ethanol.extxyz.gz --atom C1 --n-train 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from fflux_studio.gpr import GPRModel, Kernel  # noqa: E402
+from fflux_studio.io.load import load_dataset  # noqa: E402
+from fflux_studio.metrics import rmse  # noqa: E402
+from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
+from fflux_studio.splits import random_split  # noqa: E402
+
+
+def fit(protocol, path, atom, prop, n_train, state, blas_threads) -> dict:
+    """One protocol in this (fresh) process; its figures and the process's peak memory."""
+    x_all, y_all = load_dataset(path).xy(atom, prop)
+    train, test = random_split(len(y_all), train_size=n_train, test_size=len(y_all) - n_train)
+    x, y = x_all[train], y_all[train]
+    settings = ProtocolSettings(random_state=state)
+    with threadpool_limits(blas_threads):
+        opened, cpu = time.perf_counter(), time.process_time()
+        result = run_protocol(protocol, x, y, settings)
+        seconds, cpu_seconds = time.perf_counter() - opened, time.process_time() - cpu
+        model = GPRModel.fit(x, y, result.theta, Kernel.named(settings.kernel, x.shape[1]), settings.likelihood,
+                             settings.nugget)
+        error = rmse(model.predict(x_all[test]) - y_all[test])
+    return {"protocol": protocol, "state": state, "seconds": seconds, "cpu_seconds": cpu_seconds,
+            "log_likelihood": result.log_likelihood, "evaluations": result.evaluations, "status": result.status,
+            "plan": result.plan, "test_rmse": error, "n_test": int(len(test)),
+            "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data", help="a trajectory with more than --n-train frames")
+    parser.add_argument("--atom", default="C1")
+    parser.add_argument("--property", default="atomic_energy")
+    parser.add_argument("--n-train", type=int, default=5000)
+    parser.add_argument("--states", type=int, nargs="+", default=[0])
+    parser.add_argument("--blas-threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    runs = []
+    with multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
+        for state in args.states:
+            for protocol in ("tl", "dl"):
+                run = pool.apply(fit, (protocol, args.data, args.atom, args.property, args.n_train, state,
+                                       args.blas_threads))
+                print(json.dumps(run), file=sys.stderr, flush=True)
+                runs.append(run)
+    pairs = [(tl, dl) for tl, dl in zip(runs[::2], runs[1::2])]
+    print(json.dumps({"data": args.data, "atom": args.atom, "property": args.property, "n_train": args.n_train,
+                      "blas_threads": args.blas_threads, "runs": runs,
+                      "tl_over_dl_cpu": float(np.median([t["cpu_seconds"] / d["cpu_seconds"] for t, d in pairs])),
+                      "tl_over_dl_wall": float(np.median([t["seconds"] / d["seconds"] for t, d in pairs])),
+                      "peak_memory_mib": max(r["peak_memory_mib"] for r in runs)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
