@@ -9,7 +9,7 @@ from fflux_studio.protocols import ProtocolSettings, run_protocol
 
 def test_seeded_by_an_equivalent_atom_reaches_tls_optimum(plan):
     tasks = {t.atom: t for t in plan(["C1", "C2"], ["atomic_energy"], transfer="atoms")}
-    settings = ProtocolSettings()
+    settings = ProtocolSettings(small_set_direct=False)  # TL with its sources, as on sets large enough to seed
     donor = run_protocol("tl", tasks["C1"].x, tasks["C1"].y, settings)
     recipient = tasks["C2"]
     seeded = run_seeded(recipient.x, recipient.y, settings, donor.log_theta[list(recipient.feature_map)])
