@@ -12,6 +12,17 @@
 A set too small for sources to pay off (ProtocolSettings.seeding_pays) is trained by one full-set
 search from a random start instead, and the result's ``plan`` says so.
 
+Measured and not kept (ethanol C1 atomic_energy, N = 1000, benchmarks/tl_vs_dl.py): the relaxation
+starts 150-260 ln L units below the full-set optimum and needs 70-100 % of a random start's
+evaluations, so TL cannot reach half of one L-BFGS-B start's time there. Extrapolating each log theta
+linearly in log N from nested fits (100/150/200 to 300/450 points) started 130-1550 units below,
+worse than the last fit itself (82-260), even damped by half: as N grows strong features' theta fall
+and weak ones' rise, and subset fits are too noisy for a slope per feature. A common shift of the
+active log theta gained at most 50 units; a full Newton step with the transferred curvature before
+L-BFGS-B saved 1-7 of ~21 relaxation evaluations. Looser growth stages (stage_ftol 1e-4, 1e-3) and
+source budgets (30 iterations) moved the TL/DL time ratio by about 0.1 either way on ethanol, benzene
+and the formic acid dimer, within the noise.
+
 ``seconds["seeding"]`` covers 1-3 and the curvature (everything on subsets); "relaxation" the
 full-set search.
 """
