@@ -57,11 +57,12 @@ def fit(protocol: str, x, y, x_test, y_test, settings: ProtocolSettings) -> dict
     opened, cpu = time.perf_counter(), time.process_time()
     result = run_protocol(protocol, x, y, settings)
     seconds, cpu_seconds = time.perf_counter() - opened, time.process_time() - cpu
-    row = {"seconds": seconds, "cpu_seconds": cpu_seconds, "log_likelihood": result.log_likelihood, "evaluations": result.evaluations,
+    row = {"seconds": seconds, "cpu_seconds": cpu_seconds, "log_likelihood": result.log_likelihood,
+           "evaluations": result.evaluations,
            "rmse": test_rmse(result.theta, x, y, x_test, y_test, settings)}
     if protocol == "tl":
         row["seeding_seconds"] = result.seconds["seeding"]
-        row["plan"] = getattr(result, "plan", None)
+        row["plan"] = result.plan
     return row
 
 

@@ -32,8 +32,9 @@ class ProtocolSettings:
     set (growth.py; () for none); ``revive_floor`` the least log theta a feature re-enters each
     stage with (None: off); ``precondition`` makes the L-BFGS-B relaxation use the last subset's
     curvature (tl.py); ``stage_ftol`` is the looser L-BFGS-B ``ftol`` of the growth stages, which
-    only need to bring the seed near the larger set's optimum. ``small_set_direct`` makes TL train
-    like a single-start DL (no sources) when seeding cannot pay off (:meth:`seeding_pays`).
+    only need to bring the seed near the larger set's optimum. ``small_set_direct`` makes TL with
+    L-BFGS-B sources train like a single-start DL (no sources) when seeding cannot pay off
+    (:meth:`seeding_pays`).
     """
 
     kernel: str = "rbf"

@@ -196,8 +196,9 @@ def test_tl_on_a_set_too_small_to_seed_is_single_start_dl_and_says_so(synthetic)
     assert tl.log_likelihood >= synthetic.log_likelihood - 1e-6
 
 
-def test_a_small_set_still_seeds_when_told_to(synthetic):
-    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.05, "small_set_direct": False})
+@pytest.mark.parametrize("options", [{"small_set_direct": False}, {"seed_optimizer": "pso", "seed_max_iterations": 5}])
+def test_a_small_set_still_seeds_when_told_to_or_with_pso_sources(synthetic, options):
+    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.05, **options})
     result = run_protocol("tl", synthetic.x, synthetic.y, settings)
     assert result.plan == "" and len(result.sources) == settings.n_seeds
     assert all(len(s.subset) == 9 for s in result.sources)

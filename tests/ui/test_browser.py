@@ -158,7 +158,8 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
                180, what="both sessions to finish")
     assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
     assert a.traces.book.protocol == "tl" and b.traces.book.protocol == "dl"
-    assert any(name.startswith("source ") for name in a.traces.book.rows)
+    tl_rows = set(a.traces.book.rows)  # seeded, or trained directly when too few points to seed
+    assert any(name.startswith("source ") for name in tl_rows) or tl_rows == {"relaxation"}
     assert set(b.traces.book.rows) == {"direct"}
     assert a.worker is not b.worker and a.worker.queue is not b.worker.queue
     assert a.internal_errors == b.internal_errors == 0
