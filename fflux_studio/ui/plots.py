@@ -21,10 +21,14 @@ TRACE_COLUMNS = ("iteration", "evaluations", "seconds", "log_likelihood")
 X_LABELS = {"iteration": "iteration", "evaluations": "likelihood evaluations", "seconds": "wall time (s)"}
 PROTOCOL_COLORS = {"tl": "#1f77b4", "dl": "#d62728"}
 PROTOCOL_NAMES = {"tl": "TL", "dl": "DL"}
+PATH_COLOR = "#e6194b"
 SOURCE_COLORS = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#ff7f0e", "#2ca02c")
 ELEMENT_COLORS = {"H": "#d9d9d9", "C": "#404040", "N": "#3050f8", "O": "#ff0d0d", "F": "#90e050",
                   "S": "#ffff30", "Cl": "#1ff01f"}
-LIVE = {"responsive": True, "height": 300, "tools": ["hover"], "show_grid": True}
+# No wheel zoom: the wheel scrolls the page (it zoomed plots to 1e-10..1e8); zoom with the box tool.
+# Every element of a figure needs it, since a figure's tools are the union of its elements'.
+TOOLS = {"default_tools": ["save", "pan", "box_zoom", "reset"], "tools": ["hover"]}
+LIVE = {"responsive": True, "height": 300, "show_grid": True, **TOOLS}
 
 
 def trace_curve(data, x: str = "iteration", label: str = "", color: str = "#1f77b4") -> hv.Curve:
@@ -48,7 +52,7 @@ def trace_elements(data, x: str, color: str, title: str) -> hv.Overlay:
     in the browser (the plot froze at its first rows)."""
     kdim, vdim = hv.Dimension(x, label=X_LABELS[x]), hv.Dimension("log_likelihood", label="ln L")
     return (hv.Curve(data, kdim, vdim).opts(color=color, line_width=1.5, **LIVE)
-            * hv.Scatter(data, kdim, [vdim, "trace"]).opts(color=color, size=4, tools=["hover"])).opts(title=title)
+            * hv.Scatter(data, kdim, [vdim, "trace"]).opts(color=color, size=4, **TOOLS)).opts(title=title)
 
 
 def streaming_traces(buffer: hv.streams.Buffer, x: str, color: str, title: str) -> hv.DynamicMap:
@@ -64,10 +68,10 @@ def seed_markers(rows: list[dict], x: str = "iteration") -> hv.Overlay:
     vdims = [hv.Dimension("log_likelihood", label="ln L"), "source"]
     sources = hv.Scatter(table, kdim, vdims, label="best source so far (full set)")
     picked = hv.Scatter(table.iloc[-1:], kdim, vdims, label="chosen seed")
-    return (sources.opts(hv.opts.Scatter(size=9, color="#555555", tools=["hover"], backend="bokeh"),
+    return (sources.opts(hv.opts.Scatter(size=9, color="#555555", **TOOLS, backend="bokeh"),
                          hv.opts.Scatter(color="#555555", backend="matplotlib"))
             * picked.opts(hv.opts.Scatter(size=22, marker="star", color="#ffbf00", line_color="black",
-                                          tools=["hover"], backend="bokeh"),
+                                          **TOOLS, backend="bokeh"),
                           hv.opts.Scatter(color="#ffbf00", marker="*", s=200, backend="matplotlib")))
 
 
@@ -80,7 +84,7 @@ def landscape_image(data, i: int, j: int) -> hv.Image:
     """ln L over a grid of two log theta (the others held), from a LandscapeGrid message; a blank
     image while there is none (or it belongs to another pair)."""
     kdims = list(theta_dims(i, j))
-    opts = {"cmap": "viridis", "colorbar": True, "responsive": True, "height": 380, "tools": ["hover"],
+    opts = {"cmap": "viridis", "colorbar": True, "responsive": True, "height": 380, **TOOLS,
             "clipping_colors": {"NaN": "#eeeeee"}, "title": "ln L landscape (other θ at the current best)"}
     if data is None or data.pair != (i, j):
         return hv.Image(np.full((2, 2), np.nan), bounds=(-1, -1, 1, 1), kdims=kdims, vdims=["ln L"]).opts(**opts)
@@ -94,10 +98,10 @@ def landscape_image(data, i: int, j: int) -> hv.Image:
 
 def path_elements(data, i: int, j: int) -> hv.Overlay:
     """The optimiser's path on the landscape: a curve through its points (not hv.Path, which
-    cannot stream)."""
+    cannot stream), in a colour that reads on the colour map and in the legend's white box."""
     a, b = theta_dims(i, j)
-    return (hv.Curve(data, a, b, label="optimiser path").opts(color="white", line_width=1.5)
-            * hv.Points(data, [a, b], label="optimiser path").opts(color="white", size=4))
+    return (hv.Curve(data, a, b, label="optimiser path").opts(color=PATH_COLOR, line_width=1.5, **TOOLS)
+            * hv.Points(data, [a, b], label="optimiser path").opts(color=PATH_COLOR, size=4, **TOOLS))
 
 
 def streaming_path(pipe: hv.streams.Pipe) -> hv.DynamicMap:
@@ -110,8 +114,9 @@ def seed_points(rows: list[dict], i: int, j: int) -> hv.Points:
     """Where each TL source model ended, in the landscape's coordinates (the chosen seed larger)."""
     table = pd.DataFrame(rows, columns=["a", "b", "source", "chosen"])
     table["size"] = np.where(table["chosen"].astype(bool), 22, 12)
-    return hv.Points(table, list(theta_dims(i, j)), ["source", "chosen", "size"], label="sources (seeds)").opts(
-        color="#ffbf00", marker="star", size="size", line_color="black", tools=["hover"])
+    label = "sources (seeds)" if len(table) else ""  # no legend entry for DL, which has no sources
+    return hv.Points(table, list(theta_dims(i, j)), ["source", "chosen", "size"], label=label).opts(
+        color="#ffbf00", marker="star", size="size", line_color="black", **TOOLS)
 
 
 def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
@@ -123,7 +128,7 @@ def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
                                hv.Dimension("percentile", label="points (%)", range=(0, 100)),
                                label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
             hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), line_width=2,
-                          responsive=True, height=320, tools=["hover"], show_grid=True, backend="bokeh"),
+                          responsive=True, height=320, show_grid=True, **TOOLS, backend="bokeh"),
             hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), linewidth=2,
                           backend="matplotlib")))
     return hv.Overlay(curves).opts(hv.opts.Overlay(legend_position="bottom_right", title="S-curves", backend="bokeh"),
@@ -142,10 +147,10 @@ def learning_curves(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Ove
         kdim = hv.Dimension("size", label="training points")
         vdim = hv.Dimension(metric, label=f"test {metric.upper()} ({unit})")
         elements += [hv.Curve(part, kdim, vdim, label=label).opts(
-                         hv.opts.Curve(color=color, line_width=2, backend="bokeh"),
+                         hv.opts.Curve(color=color, line_width=2, **TOOLS, backend="bokeh"),
                          hv.opts.Curve(color=color, linewidth=2, backend="matplotlib")),
                      hv.Scatter(part, kdim, vdim, label=label).opts(
-                         hv.opts.Scatter(color=color, size=8, tools=["hover"], backend="bokeh"),
+                         hv.opts.Scatter(color=color, size=8, **TOOLS, backend="bokeh"),
                          hv.opts.Scatter(color=color, s=30, backend="matplotlib"))]
     return hv.Overlay(elements).opts(
         hv.opts.Overlay(logx=True, logy=True, responsive=True, height=320, show_grid=True,
@@ -158,7 +163,7 @@ def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
     rows = [(PROTOCOL_NAMES.get(p, p), phase, float(s.get(phase, 0.0)))
             for p, s in seconds.items() for phase in ("seeding", "relaxation", "total")]
     bars = hv.Bars(rows, ["protocol", "phase"], hv.Dimension("seconds", label="wall time (s)"))
-    return bars.opts(hv.opts.Bars(responsive=True, height=260, tools=["hover"], title="Wall time per phase",
+    return bars.opts(hv.opts.Bars(responsive=True, height=260, **TOOLS, title="Wall time per phase",
                                   backend="bokeh"),
                      hv.opts.Bars(title="Wall time per phase", backend="matplotlib"))
 
@@ -172,7 +177,7 @@ def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) ->
     flat = centred @ axes[:2].T
     pairs = np.argwhere(np.triu(np.asarray(bonds, dtype=bool), 1))
     segments = hv.Segments([(*flat[a], *flat[b]) for a, b in pairs], ["x", "y", "x1", "y1"]).opts(
-        color="#888888", line_width=4)
+        color="#888888", line_width=4, **TOOLS)
     names = [f"{e}{k + 1}" for k, e in enumerate(elements)]
     table = pd.DataFrame({"x": flat[:, 0], "y": flat[:, 1], "atom": names, "element": list(elements),
                           "color": [ELEMENT_COLORS.get(e, "#ff69b4") for e in elements],
@@ -180,15 +185,15 @@ def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) ->
     overlay = segments
     if atom is not None:
         overlay = overlay * hv.Points(table.iloc[[atom]], ["x", "y"], label="modelled atom").opts(
-            size=44, color="#ffbf00", alpha=0.6)
+            size=44, color="#ffbf00", alpha=0.6, **TOOLS)
     overlay = overlay * hv.Points(table, ["x", "y"], ["atom", "element", "color", "size"]).opts(
-        color="color", size="size", line_color="black", tools=["hover"])
+        color="color", size="size", line_color="black", **TOOLS)
     tags = [(flat[k, 0], flat[k, 1], names[k]) for k in range(len(names))]
     if alf is not None:
         for role, index in zip(("origin", "x-axis", "xy-plane"), alf):
             tags[index - 1] = (*tags[index - 1][:2], f"{names[index - 1]} ({role})")
     labels = hv.Labels([(x, y + 0.28, text) for x, y, text in tags], ["x", "y"], "text").opts(
-        text_font_size="10pt", text_color="#7a3d00")
+        text_font_size="10pt", text_color="#7a3d00", **TOOLS)
     pad = 0.8
     return (overlay * labels).opts(hv.opts.Overlay(
         frame_width=480, data_aspect=1, xaxis=None, yaxis=None, show_legend=False,

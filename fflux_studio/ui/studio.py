@@ -35,6 +35,7 @@ from fflux_studio.ui.views.train import TrainView
 from fflux_studio.ui.worker import Worker
 
 PERIOD_MS = 150
+TOAST_MS = {"success": 2500, "info": 2500, "warning": 4000, "error": 6000}
 DEFAULT_DEMO = "ethanol"
 TABS = {"data": 0, "train": 1, "compare": 2, "export": 3}
 TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "
@@ -59,6 +60,7 @@ class Studio(Viewer):
         self._callback = None
         self._pending_settings = {}
         self._loading_demo = None
+        self._last_toast, self._last_toast_at = None, 0.0
         self._learning_points = 1
         self.internal_errors = 0
         self.data_view = DataView(self.state, self.load)
@@ -259,6 +261,8 @@ class Studio(Viewer):
         status = message.status
         progress = 1.0 if status == "done" and message.task != "loading" else self.state.progress
         self.state.param.update(status=status, progress=progress, remaining=None, message=message.message)
+        if message.task in ("train", "compare") and status != "done":
+            self.train_view.ended(status, message.message)
         self.start_button.disabled, self.cancel_button.disabled = False, True
         if self._callback is not None and not self.worker.busy:
             self._callback.stop()
@@ -271,11 +275,16 @@ class Studio(Viewer):
             self.notify("success", f"{message.task.capitalize()} finished")
 
     def notify(self, level: str, text: str) -> None:
-        """A toast in the browser (never a traceback); also kept in ``state.message`` for tests."""
+        """One short-lived toast per event (never a traceback, never the same text twice within
+        its lifetime, so toasts do not stack over the plots); also kept in ``state.message``."""
         self.state.message = text
         notifications = pn.state.notifications
-        if notifications is not None:
-            getattr(notifications, level)(text, duration=8000 if level == "error" else 4000)
+        duration = TOAST_MS[level]
+        now = time.monotonic()
+        if notifications is None or self._last_toast == (text, level) and now - self._last_toast_at < duration / 1000:
+            return
+        self._last_toast, self._last_toast_at = (text, level), now
+        getattr(notifications, level)(text, duration=duration)
 
     def _show_status(self, *_events) -> None:
         s = self.state

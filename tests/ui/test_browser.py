@@ -50,6 +50,9 @@ def seeding_x_end(page) -> float:
                          " && m.title.text && m.title.text.startsWith('Seeding')).map(m => m.x_range.end)))")
 
 
+TOOL = "() => Bokeh.documents.some(d => [...d.all_models].some(m => m.constructor.__name__ === '{}'))"
+
+
 def page_landscape(page) -> bool:
     """Whether the browser draws a computed landscape (not the 2 x 2 placeholder)."""
     return page.evaluate("() => Bokeh.documents.some(d => [...d.all_models].some(m => m.data !== undefined"
@@ -90,10 +93,18 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     settle(page)
     shot(page, "02_train_live")
 
+    assert page.evaluate(TOOL.format("BoxZoomTool")), "plots zoom by box"
+    assert not page.evaluate(TOOL.format("WheelZoomTool")), "the mouse wheel must scroll the page, not zoom a plot"
+
     page.get_by_role("button", name="Cancel").click()
     wait_until(lambda: studio.state.status == "cancelled", 60, what="the run to be cancelled")
     assert "cancelled" in studio.state.message
     assert not studio.worker.busy
+    page.get_by_text("TL cancelled after", exact=False).wait_for(timeout=30_000)
+    assert page.get_by_text("running on", exact=False).count() == 0
+    page.locator(".notyf__toast", has_text="cancelled").wait_for(timeout=30_000)
+    assert page.locator(".notyf__toast").count() == 1, "one toast per event"
+    wait_until(lambda: page.locator(".notyf__toast").count() == 0, 30, what="the toast to go away")
 
     page.get_by_label("Seeding optimiser").select_option(label="L-BFGS-B")
     wait_until(lambda: studio.state.seed_optimizer == "lbfgs", 10, what="the seeding optimiser to become L-BFGS-B")

@@ -187,6 +187,12 @@ class TrainView(Viewer):
             traces.revision += 1
         return changed
 
+    def ended(self, status: str, why: str) -> None:
+        """A run stopped without a result: the summary says so instead of "running" for ever."""
+        book = self.traces.book
+        text = f"**{plots.PROTOCOL_NAMES[book.protocol]}** {status} after {book.steps} iterations"
+        self.summary.object = text + (f": {why}" if status == "failed" and why else "; earlier results are kept")
+
     def __panel__(self):
         return pn.Row(
             pn.Column("### Protocol settings", self.settings, width=320),
