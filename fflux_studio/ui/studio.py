@@ -24,6 +24,7 @@ from fflux_studio.io.load import load_dataset
 from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
 from fflux_studio.ui import jobs
+from fflux_studio.ui.learning_sizes import check_size
 from fflux_studio.ui.messages import ChoosePair, Finished, Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.run_traces import RunTraces
@@ -181,6 +182,11 @@ class Studio(Viewer):
         if prepared is None:
             return False
         problem, settings = prepared
+        try:
+            sizes = [check_size(size, settings, *problem.x_train.shape) for size in sizes]
+        except ValueError as err:
+            self.notify("error", f"Learning curves: {err}")
+            return False
         self.state.learning = []
         self._learning_points = 2 * len(sizes)
         return self._launch("learning curve", functools.partial(jobs.learning, problem, settings, sizes))

@@ -120,13 +120,11 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
                what="the TL and DL comparison")
     labels = {curve.label for curve in studio.compare_view.s_curves.object}
     assert labels == {"TL", "DL"}
-    sizes = page.get_by_label("Training-set sizes")
-    sizes.fill("100, 200")
-    sizes.press("Enter")
-    wait_until(lambda: studio.compare_view.sizes.value == "100, 200", 10, what="the sizes to reach the server")
+    defaults = page.get_by_label("Training-set sizes").input_value()
+    assert defaults == studio.compare_view.sizes.value and len(defaults.split(",")) == 4
     page.get_by_role("button", name="Compute learning curves").click()
-    wait_until(lambda: len(studio.state.learning) == 4 and studio.state.status == "done", 180,
-               what="learning curves of both protocols")
+    wait_until(lambda: len(studio.state.learning) == 8 and studio.state.status == "done", 300,
+               what="the default learning curves of both protocols")
     assert {element.label for element in studio.compare_view.learning.object} == {"TL", "DL"}
     page.get_by_text("Learning curves").first.wait_for(timeout=30_000)
     settle(page)

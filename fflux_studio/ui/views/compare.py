@@ -7,6 +7,7 @@ import panel as pn
 from panel.viewable import Viewer
 
 from fflux_studio.ui import plots
+from fflux_studio.ui.learning_sizes import default_sizes
 from fflux_studio.ui.state import StudioState
 
 DL_OPTIMIZERS = {"PSO (as in the paper)": "pso", "L-BFGS-B, multi-start": "lbfgs"}
@@ -37,7 +38,8 @@ class CompareView(Viewer):
         self.dl_optimizer = pn.widgets.RadioButtonGroup(name="DL optimiser", options=DL_OPTIMIZERS, value="lbfgs")
         self.run_button = pn.widgets.Button(name="Run TL and DL", button_type="primary", width=160)
         self.run_button.on_click(lambda _: compare(self.dl_optimizer.value))
-        self.sizes = pn.widgets.TextInput(name="Training-set sizes", value="40, 80, 160", width=200)
+        self.sizes = pn.widgets.TextInput(name="Training-set sizes", value="", width=200,
+                                          placeholder="counts or fractions, e.g. 130, 250, 500")
         self.learning_button = pn.widgets.Button(name="Compute learning curves", width=200)
         self.learning_button.on_click(lambda _: learning(self.sizes.value))
         self.table = pn.pane.DataFrame(pd.DataFrame(), sizing_mode="stretch_width")
@@ -46,8 +48,24 @@ class CompareView(Viewer):
         self.learning = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=320)
         state.param.watch(self._runs, "runs")
         state.param.watch(self._learning, "learning")
+        state.param.watch(self._default_sizes, ["dataset", "atom", "train_size", "test_size", "subset"])
+        self._default_sizes()
         self._runs()
         self._learning()
+
+    def _default_sizes(self, *_events) -> None:
+        """Sizes that work for the loaded data and the TL settings (kept as they are while the
+        settings make no sense: starting will say why)."""
+        state = self.state
+        if state.dataset is None or state.atom is None:
+            return
+        try:
+            settings = state.settings()
+        except ValueError:
+            return
+        n_train = len(state.split()[0])
+        sizes = default_sizes(settings, n_train, state.dataset.atom(state.atom).features.shape[1])
+        self.sizes.value = ", ".join(str(size) for size in sizes)
 
     def _runs(self, *_events) -> None:
         runs = self.state.runs
