@@ -60,10 +60,9 @@ class CompareView(Viewer):
         if state.dataset is None or state.atom is None:
             return
         try:
-            settings = state.settings()
+            settings, n_train = state.settings(), len(state.split()[0])
         except ValueError:
             return
-        n_train = len(state.split()[0])
         sizes = default_sizes(settings, n_train, state.dataset.atom(state.atom).features.shape[1])
         self.sizes.value = ", ".join(str(size) for size in sizes)
 
