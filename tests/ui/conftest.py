@@ -48,7 +48,10 @@ def served():
         studios.append(studio)
         return studio.page()
 
-    thread = pn.serve({"studio": create}, threaded=True, port=0, show=False, start=True)
+    # a closed tab's session is discarded within seconds (Bokeh's defaults: 15 s, checked every 17 s);
+    # not much sooner: a new page's session must live until its browser connects
+    thread = pn.serve({"studio": create}, threaded=True, port=0, show=False, start=True,
+                      check_unused_sessions_milliseconds=1000, unused_session_lifetime_milliseconds=5000)
     server = wait_until(lambda: pn.state._servers.get(thread.server_id), 30, what="the Panel server")[0]
     yield f"http://localhost:{server.port}/studio", studios
     for studio in studios:

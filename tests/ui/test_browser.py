@@ -111,6 +111,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     page.get_by_role("button", name="Start training").click()
     wait_until(lambda: "tl" in studio.state.runs and studio.state.status == "done", 120, what="a second, finished run")
     page.get_by_text("TL finished").wait_for(timeout=30_000)
+    page.get_by_text("done · ", exact=False).first.wait_for(timeout=30_000)  # the result comes before the end
     settle(page)
     shot(page, "03_train_done")
 
