@@ -41,7 +41,7 @@ from fflux_studio.optimize.lbfgs import lbfgs
 from fflux_studio.protocols.growth import grow, revive, transfer_curvature
 from fflux_studio.protocols.result import ProtocolResult, SourceFit
 from fflux_studio.protocols.runners import lbfgs_options, refine, search
-from fflux_studio.protocols.settings import MIN_POINTS_PER_FEATURE, ProtocolSettings
+from fflux_studio.protocols.settings import MIN_POINTS_PER_FEATURE, SMALL_SET_MARGIN, ProtocolSettings
 
 
 def run_tl(x, y, settings: ProtocolSettings, callback=None, cancel=None, started=None) -> ProtocolResult:
@@ -83,7 +83,8 @@ def _direct(full, x, y, settings, rng, callback, cancel, started) -> ProtocolRes
     """One full-set search from a random start (what single-start DL does), said in ``plan``."""
     minimum = MIN_POINTS_PER_FEATURE * x.shape[1]
     plan = (f"direct: {len(y)} points are too few to seed ({MIN_POINTS_PER_FEATURE} points x {x.shape[1]} features "
-            f"= {minimum} per source exceed the subset fraction {settings.subset:g}); one full-set search instead")
+            f"= {minimum} per source, more than {SMALL_SET_MARGIN:g} x the subset fraction {settings.subset:g}); "
+            "one full-set search instead")
     fit = search(full, settings, settings.optimizer, rng, phase="relaxation", callback=callback, cancel=cancel,
                  started=started)
     total = time.perf_counter() - started

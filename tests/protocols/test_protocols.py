@@ -176,15 +176,17 @@ def test_cancel_during_seeding_stops_the_protocol(synthetic, cancel_at):
     assert all(e.phase == "seeding" for e in callback.events) and len(callback.events) == 2
 
 
-def test_sources_pay_only_when_three_points_per_feature_fit_in_the_subset_fraction():
-    assert not ProtocolSettings().seeding_pays(200, 21)  # 63 points per source > 10 % of 200
-    assert ProtocolSettings().seeding_pays(630, 21)
-    assert ProtocolSettings(subset=0.3).seeding_pays(210, 21)
+def test_sources_pay_only_when_three_points_per_feature_fit_in_the_subset_fraction_with_a_margin():
+    assert not ProtocolSettings().seeding_pays(200, 21)  # 63 points per source > 1.2 x 10 % of 200
+    assert not ProtocolSettings().seeding_pays(500, 21)  # 63 > 60
+    assert ProtocolSettings().seeding_pays(525, 21)  # 63 = 1.2 x 52.5
+    assert ProtocolSettings().seeding_pays(887, 30)  # NMA C1: 90 < 106
+    assert ProtocolSettings(subset=0.3).seeding_pays(175, 21)
     assert ProtocolSettings(subset=63).seeding_pays(200, 21)  # a count is the user's explicit choice
 
 
 def test_tl_on_a_set_too_small_to_seed_is_single_start_dl_and_says_so(synthetic):
-    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.05})  # 8 points < 3 x 3 features
+    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.04})  # 3 x 3 features > 1.2 x 6.4 points
     events = []
     tl = run_protocol("tl", synthetic.x, synthetic.y, settings, callback=events.append)
     dl = run_protocol("dl", synthetic.x, synthetic.y, settings)
@@ -198,7 +200,7 @@ def test_tl_on_a_set_too_small_to_seed_is_single_start_dl_and_says_so(synthetic)
 
 @pytest.mark.parametrize("options", [{"small_set_direct": False}, {"seed_optimizer": "pso", "seed_max_iterations": 5}])
 def test_a_small_set_still_seeds_when_told_to_or_with_pso_sources(synthetic, options):
-    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.05, **options})
+    settings = ProtocolSettings(**{**MARGINAL, "subset": 0.04, **options})
     result = run_protocol("tl", synthetic.x, synthetic.y, settings)
     assert result.plan == "" and len(result.sources) == settings.n_seeds
     assert all(len(s.subset) == 9 for s in result.sources)
