@@ -21,6 +21,7 @@ TRACE_COLUMNS = ("iteration", "evaluations", "seconds", "log_likelihood")
 X_LABELS = {"iteration": "iteration", "evaluations": "likelihood evaluations", "seconds": "wall time (s)"}
 PROTOCOL_COLORS = {"tl": "#1f77b4", "dl": "#d62728"}
 PROTOCOL_NAMES = {"tl": "TL", "dl": "DL"}
+DASHES = {"dl": "dashed"}  # TL solid, DL dashed: coinciding S-curves stay told apart
 PATH_COLOR = "#e6194b"
 SOURCE_COLORS = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#ff7f0e", "#2ca02c")
 ELEMENT_COLORS = {"H": "#d9d9d9", "C": "#404040", "N": "#3050f8", "O": "#ff0d0d", "F": "#90e050",
@@ -128,9 +129,10 @@ def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
                                hv.Dimension("percentile", label="points (%)", range=(0, 100)),
                                label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
             hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), line_width=2,
-                          responsive=True, height=320, show_grid=True, **TOOLS, backend="bokeh"),
+                          line_dash=DASHES.get(protocol, "solid"), responsive=True, height=320, show_grid=True,
+                          **TOOLS, backend="bokeh"),
             hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), linewidth=2,
-                          backend="matplotlib")))
+                          linestyle=DASHES.get(protocol, "solid"), backend="matplotlib")))
     return hv.Overlay(curves).opts(hv.opts.Overlay(legend_position="bottom_right", title="S-curves", backend="bokeh"),
                                    hv.opts.Overlay(legend_position="bottom_right", title="S-curves",
                                                    backend="matplotlib"))
@@ -147,8 +149,10 @@ def learning_curves(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Ove
         kdim = hv.Dimension("size", label="training points")
         vdim = hv.Dimension(metric, label=f"test {metric.upper()} ({unit})")
         elements += [hv.Curve(part, kdim, vdim, label=label).opts(
-                         hv.opts.Curve(color=color, line_width=2, **TOOLS, backend="bokeh"),
-                         hv.opts.Curve(color=color, linewidth=2, backend="matplotlib")),
+                         hv.opts.Curve(color=color, line_width=2, line_dash=DASHES.get(protocol, "solid"), **TOOLS,
+                                       backend="bokeh"),
+                         hv.opts.Curve(color=color, linewidth=2, linestyle=DASHES.get(protocol, "solid"),
+                                       backend="matplotlib")),
                      hv.Scatter(part, kdim, vdim, label=label).opts(
                          hv.opts.Scatter(color=color, size=8, **TOOLS, backend="bokeh"),
                          hv.opts.Scatter(color=color, s=30, backend="matplotlib"))]
@@ -159,13 +163,15 @@ def learning_curves(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Ove
 
 
 def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
-    """Wall time of each phase (seeding, relaxation, total) for each protocol."""
+    """Wall time of each phase (seeding, relaxation, total) for each protocol, on a log axis: TL's
+    bars stay visible beside a DL that takes a hundred times longer."""
     rows = [(PROTOCOL_NAMES.get(p, p), phase, float(s.get(phase, 0.0)))
-            for p, s in seconds.items() for phase in ("seeding", "relaxation", "total")]
+            for p, s in seconds.items() for phase in ("seeding", "relaxation", "total")
+            if s.get(phase, 0.0) > 0]  # DL has no seeding; a log axis cannot show zero
     bars = hv.Bars(rows, ["protocol", "phase"], hv.Dimension("seconds", label="wall time (s)"))
-    return bars.opts(hv.opts.Bars(responsive=True, height=260, **TOOLS, title="Wall time per phase",
+    return bars.opts(hv.opts.Bars(responsive=True, height=260, logy=True, **TOOLS, title="Wall time per phase",
                                   backend="bokeh"),
-                     hv.opts.Bars(title="Wall time per phase", backend="matplotlib"))
+                     hv.opts.Bars(logy=True, title="Wall time per phase", backend="matplotlib"))
 
 
 def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) -> hv.Overlay:

@@ -29,6 +29,25 @@ def metrics_table(runs: dict) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+BASELINES = {"pso": "PSO", "lbfgs": "L-BFGS-B multi-start"}
+
+
+def speedup_text(runs: dict) -> str:
+    """TL against DL in words and numbers: wall times, the factor, and whether the models agree."""
+    if not {"tl", "dl"} <= set(runs):
+        return ""
+    tl, dl = runs["tl"].metrics, runs["dl"].metrics
+    t_tl, t_dl = tl["seconds"]["total"], dl["seconds"]["total"]
+    factor = t_dl / t_tl if t_tl > 0 else float("inf")
+    verdict = (f"TL was **{factor:.1f}× faster**" if factor >= 1 else f"TL was **{1 / factor:.1f}× slower**")
+    same_fit = abs(tl["log_likelihood"] - dl["log_likelihood"]) <= 1e-4 * max(1.0, abs(dl["log_likelihood"]))
+    agreement = ("both reached the same ln L (to 4 digits)" if same_fit else
+                 f"ln L {tl['log_likelihood']:.6g} (TL) against {dl['log_likelihood']:.6g} (DL)")
+    return (f"Against the **{BASELINES[dl['settings']['optimizer']]}** baseline: TL {t_tl:.3g} s, DL {t_dl:.3g} s, "
+            f"{verdict}; {agreement}; test RMSE {tl['test_rmse']:.4g} (TL) and {dl['test_rmse']:.4g} (DL) "
+            f"{tl['unit']}.")
+
+
 class CompareView(Viewer):
     """Buttons start work through the Studio; panes follow ``state.runs`` and ``state.learning``."""
 
@@ -42,6 +61,7 @@ class CompareView(Viewer):
                                           placeholder="counts or fractions, e.g. 130, 250, 500")
         self.learning_button = pn.widgets.Button(name="Compute learning curves", width=200)
         self.learning_button.on_click(lambda _: learning(self.sizes.value))
+        self.speedup = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.table = pn.pane.DataFrame(pd.DataFrame(), sizing_mode="stretch_width")
         self.times = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=260)
         self.s_curves = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=320)
@@ -69,6 +89,7 @@ class CompareView(Viewer):
     def _runs(self, *_events) -> None:
         runs = self.state.runs
         self.table.object = metrics_table(runs)
+        self.speedup.object = speedup_text(runs)
         if runs:
             unit = next(iter(runs.values())).unit
             self.s_curves.object = plots.s_curves({p: r.errors for p, r in runs.items()}, unit)
@@ -82,6 +103,7 @@ class CompareView(Viewer):
         return pn.Column(
             pn.Row("**DL baseline:**", self.dl_optimizer, self.run_button,
                    pn.pane.Markdown("TL uses the settings of the Train step; both train on the same split.")),
+            self.speedup,
             pn.Row(self.table, self.times, sizing_mode="stretch_width"),
             self.s_curves,
             pn.Row(self.sizes, self.learning_button, align="end"),
