@@ -142,7 +142,7 @@ def learning_curves(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Ove
     """Test error against training-set size for each protocol (rows: protocol, size, rmse, mae)."""
     table = pd.DataFrame(rows, columns=["protocol", "size", "rmse", "mae"])
     elements = []
-    for protocol in sorted(table["protocol"].unique()):
+    for protocol in sorted(table["protocol"].unique(), key=lambda p: p != "tl"):  # DL's dashes drawn on top
         part = table[table["protocol"] == protocol].sort_values("size")
         color = PROTOCOL_COLORS.get(protocol)
         label = PROTOCOL_NAMES.get(protocol, protocol)
