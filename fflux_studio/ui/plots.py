@@ -85,24 +85,30 @@ def landscape_image(data, i: int, j: int) -> hv.Image:
     """ln L over a grid of two log theta (the others held), from a LandscapeGrid message; a blank
     image while there is none (or it belongs to another pair)."""
     kdims = list(theta_dims(i, j))
-    opts = {"cmap": "viridis", "colorbar": True, "responsive": True, "height": 380, **TOOLS,
-            "clipping_colors": {"NaN": "#eeeeee"}, "title": "ln L landscape (other θ at the current best)"}
+    common = {"cmap": "viridis", "colorbar": True, "clipping_colors": {"NaN": "#eeeeee"},
+              "title": "ln L landscape (other θ at the current best)"}
+    opts = (hv.opts.Image(**common, responsive=True, height=380, **TOOLS, backend="bokeh"),
+            hv.opts.Image(**common, backend="matplotlib"))
     if data is None or data.pair != (i, j):
-        return hv.Image(np.full((2, 2), np.nan), bounds=(-1, -1, 1, 1), kdims=kdims, vdims=["ln L"]).opts(**opts)
+        return hv.Image(np.full((2, 2), np.nan), bounds=(-1, -1, 1, 1), kdims=kdims, vdims=["ln L"]).opts(*opts)
     grid_i, grid_j, values = (np.asarray(v, dtype=float) for v in (data.grid_i, data.grid_j, data.values))
     di, dj = (grid_i[1] - grid_i[0]) / 2, (grid_j[1] - grid_j[0]) / 2
     bounds = (grid_i[0] - di, grid_j[0] - dj, grid_i[-1] + di, grid_j[-1] + dj)
     # values[a, b] sits at (grid_i[a], grid_j[b]); an Image's rows run from the top (high j) down.
     image = hv.Image(np.flipud(values.T), bounds=bounds, kdims=kdims, vdims=["ln L"])
-    return image.opts(**opts)
+    return image.opts(*opts)
 
 
 def path_elements(data, i: int, j: int) -> hv.Overlay:
     """The optimiser's path on the landscape: a curve through its points (not hv.Path, which
     cannot stream), in a colour that reads on the colour map and in the legend's white box."""
     a, b = theta_dims(i, j)
-    return (hv.Curve(data, a, b, label="optimiser path").opts(color=PATH_COLOR, line_width=1.5, **TOOLS)
-            * hv.Points(data, [a, b], label="optimiser path").opts(color=PATH_COLOR, size=4, **TOOLS))
+    return (hv.Curve(data, a, b, label="optimiser path").opts(
+                hv.opts.Curve(color=PATH_COLOR, line_width=1.5, **TOOLS, backend="bokeh"),
+                hv.opts.Curve(color=PATH_COLOR, linewidth=1.5, backend="matplotlib"))
+            * hv.Points(data, [a, b], label="optimiser path").opts(
+                hv.opts.Points(color=PATH_COLOR, size=4, **TOOLS, backend="bokeh"),
+                hv.opts.Points(color=PATH_COLOR, s=16, backend="matplotlib")))
 
 
 def streaming_path(pipe: hv.streams.Pipe) -> hv.DynamicMap:
@@ -117,7 +123,13 @@ def seed_points(rows: list[dict], i: int, j: int) -> hv.Points:
     table["size"] = np.where(table["chosen"].astype(bool), 22, 12)
     label = "sources (seeds)" if len(table) else ""  # no legend entry for DL, which has no sources
     return hv.Points(table, list(theta_dims(i, j)), ["source", "chosen", "size"], label=label).opts(
-        color="#ffbf00", marker="star", size="size", line_color="black", **TOOLS)
+        hv.opts.Points(color="#ffbf00", marker="star", size="size", line_color="black", **TOOLS, backend="bokeh"),
+        hv.opts.Points(color="#ffbf00", marker="*", s=hv.dim("size") ** 2, edgecolors="black", backend="matplotlib"))
+
+
+def titled(overlay: hv.Overlay, title: str) -> hv.Overlay:
+    """The overlay titled on the page and in a report's PNG alike."""
+    return overlay.opts(hv.opts.Overlay(title=title, backend="bokeh"), hv.opts.Overlay(title=title, backend="matplotlib"))
 
 
 def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:

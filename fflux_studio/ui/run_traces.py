@@ -1,6 +1,7 @@
 """The live run as a model: its trace book, latest landscape grid, landscape pair and x axis, built
 from the worker's messages. The Train view draws it as it grows; the Export view makes its
-static figures from it. No widgets, no streams.
+static figures from it, for the last run of each protocol (a Compare ends on DL, whose figures
+alone would leave out TL's seeding). No widgets, no streams.
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ class RunTraces(param.Parameterized):
 
     def __init__(self, **params):
         super().__init__(book=TraceBook(), **params)
+        self.books: dict[str, TraceBook] = {}  # the last run of each protocol, for export
+        self.grids: dict[str, LandscapeGrid] = {}
 
     def started(self, message: Started) -> None:
         self.param.update(book=TraceBook(message.protocol, message.settings["n_seeds"]), landscape=None,
                           n_features=message.n_features)
+        self.books[message.protocol] = self.book
+        self.grids.pop(message.protocol, None)
 
     def iteration(self, message: Iteration) -> tuple[str, dict]:
         return self.book.add(message.event)
@@ -47,25 +52,40 @@ class RunTraces(param.Parameterized):
         """Keep the newest grid; True when it changed the pair."""
         moved = message.pair != self.pair
         self.param.update(landscape=message, pair=message.pair)
+        self.grids[message.protocol] = message
         return moved
 
     def done(self, message: RunDone) -> None:
         self.book.finish(message.run.result)
 
     def figures(self) -> dict:
-        """Static copies of the live figures, for export."""
-        x, book = self.x_axis, self.book
-        out = {}
-        for figure in FIGURES:
-            traces = [plots.trace_curve(pd.DataFrame(rows, columns=plots.TRACE_COLUMNS), x, name,
-                                        plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
-                      for k, (name, rows) in enumerate(book.rows.items())
-                      if name != "selection" and figure_of(name) == figure]
-            if traces:
-                out[f"ln_likelihood_{figure}"] = hv.Overlay(traces).opts(
-                    title=TITLES[figure].format(protocol=plots.PROTOCOL_NAMES[book.protocol]))
-        if out:
-            i, j = self.pair
-            out["landscape"] = (plots.landscape_image(self.landscape, i, j)
-                                * plots.path_elements(pd.DataFrame(book.full_set_path(i, j)), i, j))
-        return out
+        """Static copies of the live figures of the last run of each protocol, for export."""
+        return {f"{protocol}_{name}": figure for protocol, book in self.books.items()
+                for name, figure in run_figures(book, self.grids.get(protocol), self.x_axis, self.pair).items()}
+
+
+def run_figures(book: TraceBook, grid: LandscapeGrid | None, x: str, pair: tuple[int, int]) -> dict:
+    """One run's figures: its ln L traces (TL's seeding apart, its chosen seed starred) and its
+    landscape with the optimiser path and, for TL, the source models' optima."""
+    out = {}
+    for figure in FIGURES:
+        elements = [plots.trace_curve(pd.DataFrame(rows, columns=plots.TRACE_COLUMNS), x, name,
+                                      plots.SOURCE_COLORS[k % len(plots.SOURCE_COLORS)])
+                    for k, (name, rows) in enumerate(book.rows.items())
+                    if name != "selection" and figure_of(name) == figure]
+        if figure == "full" and book.selection:
+            elements.append(plots.seed_markers(book.selection, x))
+        if elements:
+            out[f"ln_likelihood_{figure}"] = plots.titled(hv.Overlay(elements),
+                                                          TITLES[figure].format(protocol=plots.PROTOCOL_NAMES[book.protocol]))
+    if out:
+        i, j = grid.pair if grid is not None else pair
+        landscape = plots.path_elements(pd.DataFrame(book.full_set_path(i, j)), i, j)
+        if book.protocol == "tl":
+            landscape = landscape * plots.seed_points(book.seed_rows(i, j), i, j)
+        if grid is not None:  # without a grid, the path alone: an empty heat map's colour bar would read 0
+            landscape = plots.landscape_image(grid, i, j) * landscape
+        else:
+            landscape = plots.titled(landscape, "Optimiser path (no landscape grid was computed)")
+        out["landscape"] = landscape
+    return out

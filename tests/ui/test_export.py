@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import struct
 import time
 import zipfile
 
+import holoviews as hv
 import numpy as np
 import pytest
 
@@ -18,7 +21,7 @@ from fflux_studio.io.errors import InputError
 from fflux_studio.io.model_file import read_model
 from fflux_studio.ui.jobs import Run
 from fflux_studio.ui.studio import Studio
-from fflux_studio.ui.views.export import figures_zip, metrics_document, model_files
+from fflux_studio.ui.views.export import figures_zip, metrics_document, model_files, printable
 
 
 def trained_session() -> Studio:
@@ -54,12 +57,41 @@ def test_exports(tmp_path):
     assert document["split"] == {"train_size": 80, "test_size": 40, "random_state": 0}
 
     live = studio.traces.figures()
+    # A Compare ends on DL, yet TL's seeding figure and its landscape are exported too.
+    expected = {"tl_ln_likelihood_seeding", "tl_ln_likelihood_full", "tl_landscape", "dl_ln_likelihood_full",
+                "dl_landscape", "s_curves", "phase_times"}
     for backend, suffix in (("matplotlib", ".png"), ("bokeh", ".html")):
         with zipfile.ZipFile(io.BytesIO(figures_zip(studio.state, backend, live))) as archive:
-            names = archive.namelist()
-            assert {"s_curves" + suffix, "phase_times" + suffix, "landscape" + suffix} <= set(names)
+            files = {name.removesuffix(suffix): archive.read(name) for name in archive.namelist()}
+        assert set(files) == expected
+        for name, data in files.items():
             if suffix == ".png":
-                assert all(archive.read(n)[:4] == b"\x89PNG" for n in names)
+                assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", name
+                width, height = struct.unpack(">II", data[16:24])
+                assert width >= 1600 and height >= 600, (name, width, height)
+            else:  # BokehJS inline: the file opens offline
+                assert not re.search(rb"<script[^>]*\ssrc=", data), name
+                assert not re.search(rb"<link[^>]*stylesheet[^>]*https?:", data), name
+                assert b"Bokeh.embed" in data and len(data) > 1_000_000, name
+        landscape = files["tl_landscape"]
+        if suffix == ".html":
+            assert b'"ColorBar"' in landscape and b"sources (seeds)" in landscape
+
+
+def test_the_printed_landscape_has_its_colour_bar_and_the_tl_seeds():
+    studio = trained_session()
+    book = studio.traces.books["tl"]
+    grid = studio.traces.grids["tl"]
+    seeds = np.array([(row["a"], row["b"]) for row in book.seed_rows(*grid.pair)])
+    assert len(seeds) == studio.state.n_seeds
+    element = printable(studio.traces.figures()["tl_landscape"])
+    figure = hv.renderer("matplotlib").get_plot(element).state
+    main, bar = figure.axes  # the image's axes and its colour bar's
+    assert bar.get_ylabel() == "ln L" and main.get_xlabel() == f"ln θ{grid.i + 1}"
+    drawn = [c.get_offsets() for c in main.collections if len(c.get_offsets()) == len(seeds)]
+    assert any(np.allclose(np.asarray(offsets), seeds) for offsets in drawn)
+    lo, hi = bar.get_ylim()
+    assert lo == pytest.approx(np.nanmin(grid.values)) and hi == pytest.approx(np.nanmax(grid.values))
 
 
 def test_a_zip_member_never_leaves_its_folder():

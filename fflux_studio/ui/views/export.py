@@ -19,6 +19,11 @@ from fflux_studio.ui import plots
 from fflux_studio.ui.run_traces import RunTraces
 from fflux_studio.ui.state import StudioState
 
+PRINT_INCHES, PRINT_DPI = (12, 7.5), 200
+# No fixed aspect (matplotlib's default is square): each figure fills the page; a numeric aspect
+# comes out 2.3 times too narrow on a log x axis (HoloViews measures log spans in e, matplotlib in 10).
+PRINTED = ("Overlay", "Curve", "Scatter", "Points", "Bars")
+
 
 def model_files(runs: dict) -> dict[str, str]:
     """File name -> .model text; with both protocols trained each sits in a folder named after its
@@ -51,6 +56,22 @@ def figures(state: StudioState, live: dict | None = None) -> dict[str, hv.Elemen
     return out
 
 
+def printable(element: hv.Element) -> hv.Element:
+    """The figure as a report's PNG draws it: 12 x 7.5 inches, filling the page."""
+    shape = [getattr(hv.opts, kind)(aspect=None, backend="matplotlib") for kind in PRINTED]
+    shape.append(hv.opts.Image(aspect=PRINT_INCHES[0] / PRINT_INCHES[1], backend="matplotlib"))  # else square pixels
+    return element.opts(*shape, clone=True).opts(fig_inches=PRINT_INCHES, backend="matplotlib")
+
+
+def save_figure(element: hv.Element, path: Path, backend: str) -> None:
+    """A PNG at print size (about 2000 x 1200 px), or an HTML file that carries BokehJS inline, so
+    it also opens offline."""
+    if backend == "matplotlib":
+        hv.save(printable(element), path, backend=backend, dpi=PRINT_DPI)
+    else:
+        hv.save(element, path, backend=backend, resources="inline")
+
+
 def figures_zip(state: StudioState, backend: str, live: dict | None = None) -> bytes:
     """PNGs (matplotlib backend) or standalone HTML files of every figure, zipped."""
     suffix = "png" if backend == "matplotlib" else "html"
@@ -58,7 +79,7 @@ def figures_zip(state: StudioState, backend: str, live: dict | None = None) -> b
     with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w") as archive:
         for name, element in figures(state, live).items():
             path = Path(folder) / f"{name}.{suffix}"
-            hv.save(element, path, backend=backend)
+            save_figure(element, path, backend)
             archive.write(path, path.name)
     return buffer.getvalue()
 
