@@ -90,7 +90,8 @@ class Studio(Viewer):
         self.cancel_button.on_click(lambda _: self.cancel())
         self.progress = pn.indicators.Progress(value=0, max=1000, width=220, bar_color="info")
         self.status = pn.pane.Markdown("", width=420)
-        self.state.param.watch(self._show_status, ["status", "progress", "elapsed", "remaining", "task", "source"])
+        self.state.param.watch(self._show_status,
+                               ["status", "progress", "elapsed", "remaining", "task", "source", "message"])
 
     # --- starting work -------------------------------------------------------------------------
 
@@ -304,6 +305,8 @@ class Studio(Viewer):
             parts.append(f"≈ {s.remaining:.0f} s left (estimate)")
         if s.source:
             parts.append(f"data: {s.source}")
+        if s.message and pn.state.notifications is None:  # no toasts (offline notebook): say it here
+            parts.append(s.message)
         self.status.object = " · ".join(parts)
 
     def _destroyed(self, _session_context) -> None:
