@@ -8,6 +8,7 @@ import re
 import bokeh
 import nbclient
 import nbformat
+import panel as pn
 import pytest
 
 from fflux_studio.ui.studio import Studio
@@ -59,7 +60,8 @@ def test_the_studio_works_without_notifications(executed):
     assert int(frames) > 0 and "ethanol" in status
 
 
-def test_messages_go_to_the_status_line_without_toasts():
+def test_messages_go_to_the_status_line_without_toasts(monkeypatch):
+    monkeypatch.setattr(type(pn.state), "notifications", None)  # as in a notebook without the extension
     studio = Studio(demo=None)
     studio.notify("error", "Load failed: bad.xyz line 3")
     assert "Load failed: bad.xyz line 3" in studio.status.object
