@@ -54,6 +54,32 @@ def test_the_studio_model_is_displayed(executed):
     assert not any(re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page) for page in html)
 
 
+def as_page(cell) -> str:
+    """The cell's outputs as one static page, each in the order the notebook front end applies them."""
+    parts = []
+    for output in cell.outputs:
+        data = output.get("data", {})
+        if "text/html" in data:
+            parts.append(data["text/html"])
+        elif "application/javascript" in data:
+            parts.append(f"<script>{data['application/javascript']}</script>")
+    return "<!doctype html><html><body>" + "\n".join(parts) + "</body></html>"
+
+
+@pytest.mark.browser
+def test_chromium_draws_the_studio_with_the_network_cut(executed, browser, tmp_path):
+    page_file = tmp_path / "notebook.html"
+    page_file.write_text(as_page(executed.cells[0]), encoding="utf-8")
+    fetched = []
+    page = browser.new_page()
+    page.route(lambda url: not url.startswith("file:"), lambda route: (fetched.append(route.request.url), route.abort()))
+    page.goto(page_file.as_uri())
+    page.get_by_role("button", name="Start training").wait_for(timeout=30_000)
+    assert page.get_by_text("Compare", exact=True).is_visible()
+    assert not fetched, fetched
+    page.close()
+
+
 def test_the_studio_works_without_notifications(executed):
     text = "".join(output.get("text", "") for output in executed.cells[1].outputs)
     frames, status = text.split(" ", 1)
