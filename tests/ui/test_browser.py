@@ -6,6 +6,7 @@ Budgets are small so the whole file runs in a couple of minutes on a busy 2-core
 
 from __future__ import annotations
 
+import struct
 import zipfile
 
 import numpy as np
@@ -146,6 +147,12 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
             model = read_model(model_path)
             assert model.n_train == studio.state.train_size
             assert model.atom == studio.state.atom
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Figures (PNG)").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        widths = {n: struct.unpack(">II", archive.read(n)[16:24])[0] for n in archive.namelist()}
+    assert {"tl_landscape.png", "dl_landscape.png", "s_curves.png", "phase_times.png"} <= set(widths)
+    assert min(widths.values()) >= 1600, widths
     settle(page)
     shot(page, "05_export")
     assert studio.internal_errors == 0

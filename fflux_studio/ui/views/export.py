@@ -142,4 +142,6 @@ class ExportView(Viewer):
 
     def __panel__(self):
         return pn.Column("### Export", self.note, self.model, self.metrics, self.png, self.html,
-                         "PNG figures are drawn with matplotlib on the server; HTML figures are interactive.")
+                         "PNG figures are drawn with matplotlib on the server, about 2000 px wide; HTML figures are "
+                         "interactive and carry their JavaScript, so they open offline. The last TL and DL "
+                         "runs are both exported.")
