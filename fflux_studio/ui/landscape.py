@@ -1,5 +1,7 @@
 """The live hyperparameter landscape: ln L over a grid of two log theta, the others held at the
-optimiser's current best, recomputed in its own thread as the best moves.
+optimiser's current best, recomputed in its own thread as the best moves. The grid spans the
+full-set optimiser's path and best point (``landscape_window.window``), never the seeds, and is
+recomputed when the path leaves it.
 
 The thread owns all its state and learns everything through its inbox (Follow, ChoosePair,
 Finish, Stop messages): nothing is written from two threads.
@@ -21,7 +23,10 @@ import numpy as np
 from fflux_studio.evaluation import landscape, most_influential
 from fflux_studio.gpr import Kernel, Likelihood
 from fflux_studio.optimize.events import Cancelled
+from fflux_studio.ui.landscape_window import contains, window
 from fflux_studio.ui.messages import ChoosePair, Finish, Follow, LandscapeGrid, Stop
+
+FULL_SET_PHASES = ("relaxation", "direct")  # the optimiser the page draws as a path
 
 
 def grid_points(n_train: int) -> int:
@@ -81,22 +86,22 @@ class LandscapeTracker:
             if not view.read(messages) or self.cancel.is_set():
                 return
             pair = view.next_pair(self.x)
-            if pair is not None and view.moved(pair, self.tolerance):
+            box = None if pair is None else view.window(pair, self.half_width)
+            if pair is not None and view.moved(pair, box, self.tolerance):
                 try:
-                    cost = self._grid(likelihood, view.centre, pair)
+                    cost = self._grid(likelihood, view.centre, pair, box)
                 except Cancelled:
                     return
-                view.shown = (view.centre, pair)
+                view.shown = (view.centre, pair, box)
                 if not view.closing:
                     self.cancel.wait(self.rest * cost)
             if view.closing:
                 return
 
-    def _grid(self, likelihood, centre, pair) -> float:
+    def _grid(self, likelihood, centre, pair, box) -> float:
         began = time.perf_counter()
         i, j = pair
-        grid_i = np.linspace(centre[i] - self.half_width, centre[i] + self.half_width, self.n)
-        grid_j = np.linspace(centre[j] - self.half_width, centre[j] + self.half_width, self.n)
+        grid_i, grid_j = (np.linspace(low, high, self.n) for low, high in box)
         with np.errstate(over="ignore", invalid="ignore"):  # failed corners of the grid are NaN
             values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=self.cancel)
         cost = time.perf_counter() - began
@@ -108,7 +113,7 @@ class _View:
     """What the landscape thread knows: the newest best point, the chosen pair, what it drew last."""
 
     def __init__(self, pair):
-        self.pair, self.centre, self.phase = pair, None, ""
+        self.pair, self.centre, self.phase, self.path = pair, None, "", []
         self.auto = self.shown = None
         self.closing = False
 
@@ -119,6 +124,8 @@ class _View:
                 return False
             if isinstance(message, Follow):
                 self.centre, self.phase = message.log_theta, message.phase
+                if message.phase in FULL_SET_PHASES:
+                    self.path.append(message.log_theta)
             elif isinstance(message, ChoosePair):
                 self.pair, self.shown = message.pair, None
             elif isinstance(message, Finish):
@@ -136,8 +143,15 @@ class _View:
             self.auto = (self.phase, tuple(int(h) for h in most_influential(self.centre, x)))
         return self.auto[1]
 
-    def moved(self, pair, tolerance: float) -> bool:
+    def window(self, pair, half_width: float):
+        """The ln theta box to compute: the full-set path so far and the best point."""
+        path = np.array(self.path).reshape(-1, len(self.centre))[:, list(pair)]
+        return window(path, self.centre[list(pair)], half_width)
+
+    def moved(self, pair, box, tolerance: float) -> bool:
+        """A new grid is due: another pair, a best point that moved, or a path that left the grid."""
         if self.shown is None:
             return True
-        shown_centre, shown_pair = self.shown
-        return pair != shown_pair or np.max(np.abs(self.centre - shown_centre)) > tolerance
+        shown_centre, shown_pair, shown_box = self.shown
+        return (pair != shown_pair or np.max(np.abs(self.centre - shown_centre)) > tolerance
+                or not contains(shown_box, box))

@@ -206,6 +206,20 @@ def test_landscape_tracker_follows_the_best_point():
     assert list(grid.centre) == [0.0, 0.0, 0.0]
 
 
+def test_landscape_grid_spans_the_full_set_path_not_the_seeds():
+    x, y = toy(40)
+    grids = []
+    tracker = LandscapeTracker(x, y, "rbf", "concentrated", 1e-10, grids.append, rest=0.0, pair=(0, 1))
+    tracker.follow(np.array([-270.0, -20.0, 0.0]), "seeding")
+    for point in ([-6.0, 1.0, 0.0], [-2.0, -1.0, 0.0], [0.0, 0.0, 0.0]):
+        tracker.follow(np.array(point), "direct")
+    tracker.start().finish()
+    tracker.thread.join(30)
+    grid = grids[-1]
+    assert (grid.grid_i[0], grid.grid_i[-1]) == pytest.approx((-6.5, 0.5))
+    assert (grid.grid_j[0], grid.grid_j[-1]) == pytest.approx((-3.0, 3.0))
+
+
 def test_landscape_defaults_to_the_most_influential_pair():
     x, y = toy(40)
     x[:, 1] *= 10
