@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fflux_studio.metrics import s_curve
+from fflux_studio.ui.landscape_window import edge_markers
 
 hv.Store.set_current_backend("bokeh")
 
@@ -91,40 +92,73 @@ def landscape_image(data, i: int, j: int) -> hv.Image:
             hv.opts.Image(**common, backend="matplotlib"))
     if data is None or data.pair != (i, j):
         return hv.Image(np.full((2, 2), np.nan), bounds=(-1, -1, 1, 1), kdims=kdims, vdims=["ln L"]).opts(*opts)
-    grid_i, grid_j, values = (np.asarray(v, dtype=float) for v in (data.grid_i, data.grid_j, data.values))
-    di, dj = (grid_i[1] - grid_i[0]) / 2, (grid_j[1] - grid_j[0]) / 2
-    bounds = (grid_i[0] - di, grid_j[0] - dj, grid_i[-1] + di, grid_j[-1] + dj)
+    values = np.asarray(data.values, dtype=float)
+    (i0, i1), (j0, j1) = grid_box(data)
     # values[a, b] sits at (grid_i[a], grid_j[b]); an Image's rows run from the top (high j) down.
-    image = hv.Image(np.flipud(values.T), bounds=bounds, kdims=kdims, vdims=["ln L"])
-    return image.opts(*opts)
+    image = hv.Image(np.flipud(values.T), bounds=(i0, j0, i1, j1), kdims=kdims, vdims=["ln L"])
+    return image.opts(*opts).opts(clim=readable_range(values))
 
 
-def path_elements(data, i: int, j: int) -> hv.Overlay:
+def grid_box(data) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The ln theta box a LandscapeGrid's image covers: its outer points plus half a cell."""
+    box = []
+    for grid in (np.asarray(data.grid_i, dtype=float), np.asarray(data.grid_j, dtype=float)):
+        half = (grid[1] - grid[0]) / 2
+        box.append((float(grid[0] - half), float(grid[-1] + half)))
+    return tuple(box)
+
+
+def readable_range(values, low_quantile: float = 0.1) -> tuple[float, float] | tuple[None, None]:
+    """Colour limits from the lowest decile to the top: a few collapsed corners (ln L far below the
+    rest) would otherwise paint everything near the optimum one colour."""
+    finite = np.asarray(values, dtype=float)[np.isfinite(values)]
+    if finite.size == 0 or finite.min() == finite.max():
+        return None, None
+    return float(np.quantile(finite, low_quantile)), float(finite.max())
+
+
+def path_elements(data, i: int, j: int, box=None) -> hv.Overlay:
     """The optimiser's path on the landscape: a curve through its points (not hv.Path, which
-    cannot stream), in a colour that reads on the colour map and in the legend's white box."""
+    cannot stream), in a colour that reads on the colour map and in the legend's white box.
+    ``box`` ((a0, a1), (b0, b1)), the landscape window, sets the figure's axis range."""
     a, b = theta_dims(i, j)
+    limits = {} if box is None else {"xlim": box[0], "ylim": box[1]}
     return (hv.Curve(data, a, b, label="optimiser path").opts(
-                hv.opts.Curve(color=PATH_COLOR, line_width=1.5, **TOOLS, backend="bokeh"),
-                hv.opts.Curve(color=PATH_COLOR, linewidth=1.5, backend="matplotlib"))
+                hv.opts.Curve(color=PATH_COLOR, line_width=1.5, **limits, **TOOLS, backend="bokeh"),
+                hv.opts.Curve(color=PATH_COLOR, linewidth=1.5, **limits, backend="matplotlib"))
             * hv.Points(data, [a, b], label="optimiser path").opts(
                 hv.opts.Points(color=PATH_COLOR, size=4, **TOOLS, backend="bokeh"),
                 hv.opts.Points(color=PATH_COLOR, s=16, backend="matplotlib")))
 
 
 def streaming_path(pipe: hv.streams.Pipe) -> hv.DynamicMap:
-    """The path as it grows; the pipe carries ``{"path": table, "pair": (i, j)}`` so the axes can
-    change pair without a new figure (a path is short: resending it is cheap)."""
-    return hv.DynamicMap(lambda data: path_elements(data["path"], *data["pair"]), streams=[pipe])
+    """The path as it grows; the pipe carries ``{"path": table, "pair": (i, j), "window": box}`` so
+    the axes can change pair and range without a new figure (a path is short: resending it is cheap)."""
+    return hv.DynamicMap(lambda data: path_elements(data["path"], *data["pair"], data.get("window")), streams=[pipe])
 
 
-def seed_points(rows: list[dict], i: int, j: int) -> hv.Points:
-    """Where each TL source model ended, in the landscape's coordinates (the chosen seed larger)."""
+def seed_points(rows: list[dict], i: int, j: int, box=None) -> tuple[hv.Points, hv.Points]:
+    """Where each TL source model ended, in the landscape's coordinates (the chosen seed larger):
+    stars inside ``box`` (the landscape window), and triangles on its edge pointing towards the
+    seeds outside it. Two elements, so each can be a DynamicMap of its own."""
     table = pd.DataFrame(rows, columns=["a", "b", "source", "chosen"])
     table["size"] = np.where(table["chosen"].astype(bool), 22, 12)
-    label = "sources (seeds)" if len(table) else ""  # no legend entry for DL, which has no sources
-    return hv.Points(table, list(theta_dims(i, j)), ["source", "chosen", "size"], label=label).opts(
+    table["angle"] = 0.0
+    outside = np.zeros(len(table), dtype=bool)
+    if box is not None and len(table):
+        positions, outside, angles = edge_markers(table[["a", "b"]].to_numpy(), box)
+        table["a"], table["b"], table["angle"] = positions[:, 0], positions[:, 1], np.degrees(angles)  # HoloViews: degrees
+    dims, vdims = list(theta_dims(i, j)), ["source", "chosen", "size", "angle"]
+    label = "sources (seeds)" if (~outside).any() else ""  # no legend entry for DL, which has no sources
+    stars = hv.Points(table[~outside], dims, vdims, label=label).opts(
         hv.opts.Points(color="#ffbf00", marker="star", size="size", line_color="black", **TOOLS, backend="bokeh"),
         hv.opts.Points(color="#ffbf00", marker="*", s=hv.dim("size") ** 2, edgecolors="black", backend="matplotlib"))
+    away = "sources off the window (pointing to them)" if outside.any() else ""
+    edges = hv.Points(table[outside], dims, vdims, label=away).opts(
+        hv.opts.Points(color="#ffbf00", marker="triangle", size="size", angle="angle", line_color="black", **TOOLS,
+                       backend="bokeh"),
+        hv.opts.Points(color="#ffbf00", marker="^", s=hv.dim("size") ** 2, edgecolors="black", backend="matplotlib"))
+    return stars, edges
 
 
 def titled(overlay: hv.Overlay, title: str) -> hv.Overlay:

@@ -7,10 +7,12 @@ alone would leave out TL's seeding). No widgets, no streams.
 from __future__ import annotations
 
 import holoviews as hv
+import numpy as np
 import pandas as pd
 import param
 
 from fflux_studio.ui import plots
+from fflux_studio.ui.landscape_window import hull, window
 from fflux_studio.ui.messages import Iteration, LandscapeGrid, RunDone, Started
 from fflux_studio.ui.traces import TraceBook
 
@@ -58,6 +60,10 @@ class RunTraces(param.Parameterized):
     def done(self, message: RunDone) -> None:
         self.book.finish(message.run.result)
 
+    def window(self):
+        """The live landscape's axis range (``landscape_box`` of the current run)."""
+        return landscape_box(self.book, self.landscape, self.pair)
+
     def figures(self) -> dict:
         """Static copies of the live figures of the last run of each protocol, for export."""
         return {f"{protocol}_{name}": figure for protocol, book in self.books.items()
@@ -80,12 +86,25 @@ def run_figures(book: TraceBook, grid: LandscapeGrid | None, x: str, pair: tuple
                                                           TITLES[figure].format(protocol=plots.PROTOCOL_NAMES[book.protocol]))
     if out:
         i, j = grid.pair if grid is not None else pair
-        landscape = plots.path_elements(pd.DataFrame(book.full_set_path(i, j)), i, j)
+        box = landscape_box(book, grid, (i, j))
+        landscape = plots.path_elements(pd.DataFrame(book.full_set_path(i, j)), i, j, box)
         if book.protocol == "tl":
-            landscape = landscape * plots.seed_points(book.seed_rows(i, j), i, j)
+            stars, edges = plots.seed_points(book.seed_rows(i, j), i, j, box)
+            landscape = landscape * stars * edges
         if grid is not None:  # without a grid, the path alone: an empty heat map's colour bar would read 0
             landscape = plots.landscape_image(grid, i, j) * landscape
         else:
             landscape = plots.titled(landscape, "Optimiser path (no landscape grid was computed)")
         out["landscape"] = landscape
     return out
+
+
+def landscape_box(book: TraceBook, grid: LandscapeGrid | None, pair: tuple[int, int]):
+    """The landscape's axis range: the full-set path and best point, joined with the grid's box
+    while the grid catches up with a path that left it; None before there is either."""
+    i, j = pair
+    path = book.full_set_path(i, j)
+    points = np.column_stack([path["a"], path["b"]])
+    if grid is None or grid.pair != pair:
+        return window(points, points[-1]) if len(points) else None
+    return hull(window(points, np.asarray(grid.centre)[[i, j]]), plots.grid_box(grid))

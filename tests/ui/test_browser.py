@@ -60,6 +60,14 @@ def page_landscape(page) -> bool:
                          " && m.data.image !== undefined && m.data.image.length > 0 && m.data.image[0].length > 4))")
 
 
+def landscape_ranges(page) -> list[float] | None:
+    """The browser's landscape axes as [x start, x end, y start, y end], or None before it has a figure
+    (the newest one: a run's first batch replaces the page's first figure)."""
+    return page.evaluate("() => Bokeh.documents.flatMap(d => [...d.all_models]).filter(m => m.title"
+                         " && m.title.text && m.title.text.startsWith('ln L landscape'))"
+                         ".map(f => [f.x_range.start, f.x_range.end, f.y_range.start, f.y_range.end]).at(-1) ?? null")
+
+
 def rows(studio) -> int:
     return sum(len(buffer.data) for buffer in studio.train_view.buffers.values())
 
@@ -155,6 +163,32 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     assert min(widths.values()) >= 1600, widths
     settle(page)
     shot(page, "05_export")
+    assert studio.internal_errors == 0
+    page.close()
+
+
+def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, browser, wait):
+    url, studios = served
+    page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios, wait)
+    tab(page, "Train")
+    page.get_by_label("Seeding optimiser").select_option(label="PSO")
+    wait(lambda: studio.state.seed_optimizer == "pso", 10, what="the seeding optimiser to become PSO")
+    page.get_by_role("button", name="Start training").click()
+    wait(lambda: "tl" in studio.state.runs and studio.state.status == "done", 300, what="a finished PSO-seeded run")
+    wait(lambda: studio.traces.landscape is not None and studio.traces.landscape.centre is not None, 60,
+         what="the final landscape")
+    settle(page)
+    path = studio.traces.book.full_set_path(*studio.traces.pair)
+    assert len(path["a"]), "the relaxation path is drawn on the landscape"
+    x0, x1, y0, y1 = wait(lambda: landscape_ranges(page), 30, what="the landscape's axes")
+    assert x0 <= path["a"].min() and path["a"].max() <= x1, (x0, x1, path["a"])
+    assert y0 <= path["b"].min() and path["b"].max() <= y1, (y0, y1, path["b"])
+    window = studio.traces.window()  # the path and best point's window: the seeds do not stretch it
+    assert [x0, x1, y0, y1] == pytest.approx([*window[0], *window[1]])
+    seeds = studio.traces.book.seed_rows(*studio.traces.pair)
+    far = [row for row in seeds if not (x0 <= row["a"] <= x1 and y0 <= row["b"] <= y1)]
+    print(f"window x {x0:.3g}..{x1:.3g}, y {y0:.3g}..{y1:.3g}; path x {path['a'].min():.3g}..{path['a'].max():.3g},"
+          f" y {path['b'].min():.3g}..{path['b'].max():.3g}; {len(far)} of {len(seeds)} seeds off the window")
     assert studio.internal_errors == 0
     page.close()
 

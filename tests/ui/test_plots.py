@@ -59,9 +59,30 @@ def test_landscape_image_is_blank_for_another_pair():
 def test_path_and_seeds_use_the_landscape_axes():
     path = plots.path_elements(pd.DataFrame({"a": [0.0, 1.0], "b": [2.0, 3.0]}), 0, 1)
     assert all(el.kdims[0].label == "ln θ1" for el in path)
-    seeds = plots.seed_points([{"a": 0.0, "b": 1.0, "source": 0, "chosen": True},
-                               {"a": 2.0, "b": 1.0, "source": 1, "chosen": False}], 0, 1)
-    assert list(seeds.dimension_values("size")) == [22, 12]
+    seeds, edges = plots.seed_points([{"a": 0.0, "b": 1.0, "source": 0, "chosen": True},
+                                      {"a": 2.0, "b": 1.0, "source": 1, "chosen": False}], 0, 1)
+    assert list(seeds.dimension_values("size")) == [22, 12] and len(edges) == 0
+
+
+def test_seeds_off_the_window_become_edge_markers_and_the_path_sets_the_range():
+    box = ((-4.0, 2.0), (-3.0, 3.0))
+    rows = [{"a": -1.0, "b": 0.0, "source": 0, "chosen": True},
+            {"a": -270.0, "b": 0.0, "source": 1, "chosen": False}]
+    seeds, edges = plots.seed_points(rows, 0, 1, box)
+    assert list(seeds.dimension_values("source")) == [0] and list(edges.dimension_values("source")) == [1]
+    (a,), (b,) = edges.dimension_values(0), edges.dimension_values(1)
+    assert box[0][0] <= a < box[0][0] + 0.1 and b == pytest.approx(0.0)
+    assert np.degrees(edges.dimension_values("angle")[0]) == pytest.approx(90.0)  # points left
+    curve, _ = plots.path_elements(pd.DataFrame({"a": [-1.0, 0.0], "b": [0.0, 1.0]}), 0, 1, box).values()
+    options = hv.Store.lookup_options("bokeh", curve, "plot").kwargs
+    assert options["xlim"] == box[0] and options["ylim"] == box[1]
+
+
+def test_colour_range_ignores_collapsed_corners():
+    values = np.array([[-1e6, 1.0], [2.0, 3.0], [np.nan, 4.0]])
+    low, high = plots.readable_range(values)
+    assert high == 4.0 and low == pytest.approx(np.quantile([-1e6, 1.0, 2.0, 3.0, 4.0], 0.1))
+    assert plots.readable_range(np.full((2, 2), np.nan)) == (None, None)
 
 
 def test_s_curves_are_sorted_absolute_errors_on_a_log_axis():

@@ -103,11 +103,12 @@ class TrainView(Viewer):
 
     def _path(self) -> dict:
         pair = self.traces.pair
-        return {"path": pd.DataFrame(self.traces.book.full_set_path(*pair)), "pair": pair}
+        return {"path": pd.DataFrame(self.traces.book.full_set_path(*pair)), "pair": pair,
+                "window": self.traces.window()}
 
     def _seeds(self) -> dict:
         pair = self.traces.pair
-        return {"rows": self.traces.book.seed_rows(*pair), "pair": pair}
+        return {"rows": self.traces.book.seed_rows(*pair), "pair": pair, "window": self.traces.window()}
 
     def _build_landscape(self) -> None:
         """The landscape figure of a run; later pairs and points arrive through its pipes."""
@@ -115,9 +116,10 @@ class TrainView(Viewer):
         self.path_pipe = hv.streams.Pipe(data=self._path())
         self.seeds_pipe = hv.streams.Pipe(data=self._seeds())
         image = hv.DynamicMap(lambda data: plots.landscape_image(data, *_pair_of(data)), streams=[self.landscape_pipe])
-        seeds = hv.DynamicMap(lambda data: plots.seed_points(data["rows"], *data["pair"]), streams=[self.seeds_pipe])
-        # framewise: each new grid, pair or path sets the axes anew (they start on a placeholder).
-        self.landscape_pane.object = (image * plots.streaming_path(self.path_pipe) * seeds).opts(
+        seeds, edges = (hv.DynamicMap(lambda data, k=k: plots.seed_points(data["rows"], *data["pair"], data["window"])[k],
+                                      streams=[self.seeds_pipe]) for k in (0, 1))
+        # framewise: each new grid, pair or path sets the axes anew, to the window the path carries.
+        self.landscape_pane.object = (image * plots.streaming_path(self.path_pipe) * seeds * edges).opts(
             hv.opts.Overlay(legend_position="bottom_right"), hv.opts.Image(framewise=True),
             hv.opts.Curve(framewise=True), hv.opts.Points(framewise=True))
 
@@ -181,6 +183,7 @@ class TrainView(Viewer):
             if redraw or (moved and time.monotonic() - self.path_sent_at > PATH_PERIOD):
                 self.path_pipe.send(self._path())
                 self.path_sent_at = time.monotonic()
+                seeds = True  # the window may have moved: so do the edge markers
             if seeds:
                 self.seeds_pipe.send(self._seeds())
         if changed:
