@@ -180,11 +180,15 @@ def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, brow
     settle(page)
     path = studio.traces.book.full_set_path(*studio.traces.pair)
     assert len(path["a"]), "the relaxation path is drawn on the landscape"
-    x0, x1, y0, y1 = wait(lambda: landscape_ranges(page), 30, what="the landscape's axes")
+    window = studio.traces.window()  # the path and best point's window: the seeds do not stretch it
+
+    def final_ranges():
+        ranges = landscape_ranges(page)
+        return ranges if ranges and ranges == pytest.approx([*window[0], *window[1]]) else None
+
+    x0, x1, y0, y1 = wait(final_ranges, 30, what="the landscape's axes to reach the path's window")
     assert x0 <= path["a"].min() and path["a"].max() <= x1, (x0, x1, path["a"])
     assert y0 <= path["b"].min() and path["b"].max() <= y1, (y0, y1, path["b"])
-    window = studio.traces.window()  # the path and best point's window: the seeds do not stretch it
-    assert [x0, x1, y0, y1] == pytest.approx([*window[0], *window[1]])
     seeds = studio.traces.book.seed_rows(*studio.traces.pair)
     far = [row for row in seeds if not (x0 <= row["a"] <= x1 and y0 <= row["b"] <= y1)]
     print(f"window x {x0:.3g}..{x1:.3g}, y {y0:.3g}..{y1:.3g}; path x {path['a'].min():.3g}..{path['a'].max():.3g},"
