@@ -212,10 +212,13 @@ def summary_markdown(run) -> str:
     lines = [f"### {plots.PROTOCOL_NAMES[run.protocol]} finished",
              f"- ln L **{m['log_likelihood']:.6g}** after {m['evaluations']} likelihood evaluations "
              f"(full-set search: **{m['status']}**)",
-             f"- wall time {seconds['total']:.2f} s (seeding {seconds['seeding']:.2f} s, "
-             f"relaxation {seconds['relaxation']:.2f} s)",
+             f"- wall time {seconds['total']:.2f} s" + (f" (seeding {seconds['seeding']:.2f} s, relaxation "
+                                                        f"{seconds['relaxation']:.2f} s)" if seconds["seeding"] else ""),
              f"- test RMSE **{m['test_rmse']:.4g} {m['unit']}**, MAE {m['test_mae']:.4g} {m['unit']} "
              f"on {m['n_test']} held-out points ({m['n_train']} training points)"]
+    if m.get("plan"):
+        kind, _, why = m["plan"].partition(": ")
+        lines.append(f"- **{kind} learning, no seeding**: {why}")
     if run.protocol == "tl" and m["seed_index"] is not None:
         lines.append(f"- seed: source model {m['seed_index']} of {len(run.result.sources)}")
     return "\n".join(lines)
