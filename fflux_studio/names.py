@@ -33,3 +33,11 @@ def file_name_part(name, what: str, source=None) -> str:
 def model_system_name(system, source=None) -> str:
     """The system name as model files carry it: checked, and upper-case."""
     return file_name_part(system, "system", source).upper()
+
+
+def model_file_name_of(system, property_name, atom) -> str:
+    """``{SYSTEM}_{property}_{ATOM}.model``, the name FFLUX looks for; InputError for a name that
+    could leave the folder (``../``) or is not a plain file name."""
+    parts = (file_name_part(system, "system"), file_name_part(property_name, "property"),
+             file_name_part(atom, "atom"))
+    return "_".join(parts) + ".model"

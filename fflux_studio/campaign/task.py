@@ -16,6 +16,7 @@ import numpy as np
 
 from fflux_studio import __version__
 from fflux_studio.campaign.equivalence import donors
+from fflux_studio.names import model_file_name_of
 from fflux_studio.protocols import PROTOCOLS, ProtocolSettings
 
 TRANSFERS = ("none", "atoms", "all")
@@ -49,7 +50,7 @@ class CampaignTask:
     @property
     def file_name(self) -> str:
         """``{SYSTEM}_{property}_{ATOM}.model``, the name FFLUX looks for."""
-        return f"{self.metadata.get('system', 'SYSTEM')}_{self.property}_{self.atom}.model"
+        return model_file_name_of(self.metadata.get("system", "SYSTEM"), self.property, self.atom)
 
     def without_donor(self) -> "CampaignTask":
         """The same task trained from scratch (its donor failed), with its own key."""

@@ -16,18 +16,15 @@ from fflux_studio.gpr.kernels import CYCLIC, PERIODIC, RBF, Kernel
 from fflux_studio.gpr.likelihood import DEFAULT_NUGGET
 from fflux_studio.gpr.model import GPRModel
 from fflux_studio.io.errors import InputError
-from fflux_studio.names import file_name_part
+from fflux_studio.names import model_file_name_of
 from fflux_studio.units import default_unit
 
 _KIND_OF_TYPE = {"rbf": RBF, "periodic": PERIODIC}
 
 
 def model_file_name(model: GPRModel) -> str:
-    """``{SYSTEM}_{property}_{ATOM}.model``, the name FFLUX looks for; InputError for a name that
-    could leave the folder (``../``) or is not a plain file name."""
-    parts = (file_name_part(model.system, "system"), file_name_part(model.property_name, "property"),
-             file_name_part(model.atom, "atom"))
-    return "_".join(parts) + ".model"
+    """The file name FFLUX looks for this model under (names.model_file_name_of)."""
+    return model_file_name_of(model.system, model.property_name, model.atom)
 
 
 class _Lines:
