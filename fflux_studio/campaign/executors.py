@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from threadpoolctl import threadpool_limits
 
 from fflux_studio.campaign.train import describe, train_task
+from fflux_studio.optimize.cancel_flag import CancelFlag
 
 
 def cancelled_record(task) -> dict:
@@ -90,7 +91,7 @@ class ProcessExecutor:
 
     def __init__(self, workers: int, blas_threads: int = 1):
         context = multiprocessing.get_context("spawn")
-        self._cancel = context.Event()
+        self._cancel = CancelFlag(context)
         self._started = context.Queue()
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                          initargs=(blas_threads, self._cancel, self._started))

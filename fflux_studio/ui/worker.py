@@ -5,7 +5,8 @@ slowed every tab of every session. Here a job runs in a child forked from a fork
 process that imported only the engine, never the server's threads and sockets) and talks to the
 page through typed messages only (ui/messages.py): results and events come back on a process queue,
 which a reader thread moves onto the session's SimpleQueue for the page to drain; commands
-(ChoosePair) go the other way; cancelling sets the job's cancel token. Nothing here touches a
+(ChoosePair) go the other way; cancelling sets the job's cancel token (a lock-free CancelFlag: a
+process killed while checking it cannot leave it locked). Nothing here touches a
 Panel or HoloViews object, and each session builds its own Worker.
 """
 
@@ -24,6 +25,7 @@ from threadpoolctl import threadpool_limits
 from fflux_studio.dataset import DatasetError
 from fflux_studio.gpr import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
+from fflux_studio.optimize.cancel_flag import CancelFlag
 from fflux_studio.optimize.events import Cancelled
 from fflux_studio.ui.messages import Finished
 
@@ -98,7 +100,7 @@ class Worker:
     def __init__(self):
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.context = _context()
-        self.cancel = self.context.Event()
+        self.cancel = CancelFlag(self.context)
         self.process = None
         self.commands = None
         self.reader: threading.Thread | None = None
@@ -115,7 +117,7 @@ class Worker:
         """Run ``job(emit, cancel, inbox)`` (picklable) in a fresh worker process."""
         if self.busy:
             raise Busy(f"{self.task} is still running; cancel it first")
-        cancel, events, commands = self.context.Event(), self.context.Queue(), self.context.Queue()
+        cancel, events, commands = CancelFlag(self.context), self.context.Queue(), self.context.Queue()
         process = self.context.Process(target=run_job, args=(task, job, events, commands, cancel),
                                        name=f"fflux-{task}", daemon=True)
         process.start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 
 import numpy as np
@@ -51,6 +52,13 @@ def toy_problem():
 def count(emit, cancel, inbox, owner=0):
     for k in range(50):
         emit(Loaded(k, f"owner {owner}"))
+
+
+def spin_on_cancel(emit, cancel, inbox):
+    """Check the cancel token as fast as possible: a kill lands while a check is under way."""
+    emit(Loaded(None, "spinning"))
+    while True:
+        check_cancel(cancel)
 
 
 def loop_until_cancelled(emit, cancel, inbox):
@@ -111,6 +119,25 @@ def test_cancel_stops_a_running_job():
     worker.cancel.set()
     assert finish(worker)[-1].status == "cancelled"
     assert not worker.busy
+
+
+def test_killing_a_worker_mid_check_never_blocks_the_next_cancel():
+    """A closed tab kills its worker at once; the cancel token must stay usable afterwards (a
+    multiprocessing.Event was left locked by the killed process and the next set() hung for ever)."""
+    worker = Worker()
+    for _ in range(5):
+        worker.start("spin", spin_on_cancel)
+        deadline = time.monotonic() + 60
+        while not worker.drain():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.2)
+        worker.process.kill()
+        assert finish(worker)[-1].status == "failed"
+        stopper = threading.Thread(target=worker.stop, kwargs={"timeout": 1}, daemon=True)
+        stopper.start()
+        stopper.join(10)
+        assert not stopper.is_alive(), "stop() blocked on the cancel token of a killed worker"
 
 
 def test_errors_become_messages_in_words():
