@@ -1,8 +1,6 @@
 """Pure functions from data to HoloViews elements, styled for the live page (bokeh) and for reports
-(matplotlib PNGs), so the same figure can be shown and saved.
-
-Streaming plots take an ``hv.streams.Buffer``/``Pipe`` and return a DynamicMap whose callback builds
-the element straight from the stream's data: any transform there would resend everything.
+(matplotlib PNGs), so the same figure can be shown and saved. The Train page's live figures are
+plain Bokeh figures updated in place (live_figures.py).
 """
 
 from __future__ import annotations
@@ -39,27 +37,6 @@ def trace_curve(data, x: str = "iteration", label: str = "", color: str = "#1f77
                      label=label)
     return curve.opts(hv.opts.Curve(color=color, line_width=2, **LIVE, backend="bokeh"),
                       hv.opts.Curve(color=color, linewidth=2, backend="matplotlib"))
-
-
-def empty_traces() -> pd.DataFrame:
-    """The table one live figure streams into: every trace, told apart by the ``trace`` column."""
-    return pd.DataFrame({**{column: np.zeros(0) for column in TRACE_COLUMNS}, "trace": np.zeros(0, dtype=str)})
-
-
-def trace_elements(data, x: str, color: str, title: str) -> hv.Overlay:
-    """All traces of one figure from one table, successive traces separated by a NaN row (a break in
-    the line); hovering a point names its trace. One table per figure, not one per trace: every
-    stream of an overlay refreshes the whole overlay, so one stream per figure keeps each update
-    cheap. No colour mapping by trace: a mapped colour is a derived column, which breaks streaming
-    in the browser (the plot froze at its first rows)."""
-    kdim, vdim = hv.Dimension(x, label=X_LABELS[x]), hv.Dimension("log_likelihood", label="ln L")
-    return (hv.Curve(data, kdim, vdim).opts(color=color, line_width=1.5, **LIVE)
-            * hv.Scatter(data, kdim, [vdim, "trace"]).opts(color=color, size=4, **TOOLS)).opts(title=title)
-
-
-def streaming_traces(buffer: hv.streams.Buffer, x: str, color: str, title: str) -> hv.DynamicMap:
-    """A live figure: the buffer sends only new rows to the browser."""
-    return hv.DynamicMap(lambda data: trace_elements(data, x, color, title), streams=[buffer])
 
 
 def seed_markers(rows: list[dict], x: str = "iteration") -> hv.Overlay:
@@ -131,16 +108,10 @@ def path_elements(data, i: int, j: int, box=None) -> hv.Overlay:
                 hv.opts.Points(color=PATH_COLOR, s=16, backend="matplotlib")))
 
 
-def streaming_path(pipe: hv.streams.Pipe) -> hv.DynamicMap:
-    """The path as it grows; the pipe carries ``{"path": table, "pair": (i, j), "window": box}`` so
-    the axes can change pair and range without a new figure (a path is short: resending it is cheap)."""
-    return hv.DynamicMap(lambda data: path_elements(data["path"], *data["pair"], data.get("window")), streams=[pipe])
-
-
 def seed_points(rows: list[dict], i: int, j: int, box=None) -> tuple[hv.Points, hv.Points]:
     """Where each TL source model ended, in the landscape's coordinates (the chosen seed larger):
     stars inside ``box`` (the landscape window), and triangles on its edge pointing towards the
-    seeds outside it. Two elements, so each can be a DynamicMap of its own."""
+    seeds outside it."""
     table = pd.DataFrame(rows, columns=["a", "b", "source", "chosen"])
     table["size"] = np.where(table["chosen"].astype(bool), 22, 12)
     table["angle"] = 0.0

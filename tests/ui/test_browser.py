@@ -69,7 +69,7 @@ def landscape_ranges(page) -> list[float] | None:
 
 
 def rows(studio) -> int:
-    return sum(len(buffer.data) for buffer in studio.train_view.buffers.values())
+    return sum(figure.rows() for figure in studio.train_view.figures.values())
 
 
 def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):

@@ -22,17 +22,6 @@ def test_trace_curve_plots_ln_l_against_the_chosen_axis():
         assert list(curve.dimension_values(0)) == list(data[x])
 
 
-def test_streaming_traces_show_every_trace_of_the_buffer():
-    buffer = hv.streams.Buffer(plots.empty_traces(), length=100, index=False)
-    dmap = plots.streaming_traces(buffer, "seconds", "red", "Seeding")
-    nan = float("nan")
-    buffer.send(pd.DataFrame({"iteration": [1.0, nan, 2.0], "evaluations": [2.0, nan, 3.0], "seconds": [0.5, nan, 0.7],
-                              "log_likelihood": [4.0, nan, 5.0], "trace": ["source 0", "source 1", "source 1"]}))
-    curve, points = dmap[()].values()
-    assert np.isnan(curve.dimension_values("log_likelihood")[1])  # the break between the two traces
-    assert list(points.dimension_values("trace")) == ["source 0", "source 1", "source 1"]
-
-
 def test_seed_markers_star_the_last_selection():
     rows = [{"iteration": 5.0, "evaluations": 9.0, "seconds": 1.0, "log_likelihood": 3.0, "source": None},
             {"iteration": 6.0, "evaluations": 9.0, "seconds": 1.1, "log_likelihood": 4.0, "source": None}]
