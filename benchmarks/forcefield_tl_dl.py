@@ -26,10 +26,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from ase import Atoms, units
+from ase import Atoms
 from ase.io import write
-from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary, ZeroRotation
-from ase.md.verlet import VelocityVerlet
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -38,9 +36,9 @@ from fflux_studio.cli import main  # noqa: E402
 from fflux_studio.demo import DEMO_DIR, demo_path  # noqa: E402
 from fflux_studio.forcefield import FFLUXCalculator  # noqa: E402
 from fflux_studio.forcefield.comparison import read_reference  # noqa: E402
+from fflux_studio.forcefield.dynamics import nve as nve_run  # noqa: E402
 from fflux_studio.forcefield.energy import evaluate, numerical_gradient  # noqa: E402
 from fflux_studio.forcefield.model_set import load_model_set  # noqa: E402
-from fflux_studio.units import HARTREE_TO_EV  # noqa: E402
 
 TRAIN = ["--property", "atomic_energy", "--atom", "all", "--kernel", "rbf-cyclic", "--train-size", "1000",
          "--test-size", "200", "--random-state", "0", "--quiet"]
@@ -87,26 +85,8 @@ def force_check(models: str, positions) -> float:
 def nve(models: str, symbols, geometry, picoseconds: float = 1.0, timestep_fs: float = 0.5) -> dict:
     atoms = Atoms(symbols, positions=geometry)
     atoms.calc = FFLUXCalculator(models)
-    MaxwellBoltzmannDistribution(atoms, temperature_K=300.0, rng=np.random.default_rng(0))
-    Stationary(atoms)
-    ZeroRotation(atoms)
-    totals, temperatures = [], []
-
-    def record():
-        totals.append(atoms.get_total_energy() / HARTREE_TO_EV)
-        temperatures.append(atoms.get_temperature())
-
-    dynamics = VelocityVerlet(atoms, timestep=timestep_fs * units.fs)
-    dynamics.attach(record, interval=1)
-    dynamics.run(int(round(picoseconds * 1000 / timestep_fs)))
-    totals = np.array(totals)
-    times = np.arange(len(totals)) * timestep_fs / 1000
-    slope = np.polyfit(times, totals, 1)[0]
-    check = atoms.calc.domain(atoms)
-    return {"picoseconds": picoseconds, "timestep_fs": timestep_fs, "steps": len(totals) - 1,
-            "drift_ha": float(totals[-1] - totals[0]), "drift_slope_ha_per_ps": float(slope),
-            "max_deviation_ha": float(np.abs(totals - totals[0]).max()),
-            "mean_temperature_k": float(np.mean(temperatures)), "warnings_at_end": check.warnings}
+    run = nve_run(atoms, femtoseconds=1000 * picoseconds, timestep_fs=timestep_fs)
+    return {"picoseconds": picoseconds, **run.as_dict(), "warnings_at_end": atoms.calc.domain(atoms).warnings}
 
 
 def main_benchmark(argv=None) -> int:

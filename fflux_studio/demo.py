@@ -55,3 +55,14 @@ def load_demo(name: str, directory=None):
     """Demo ``name`` as a Dataset of the caller's own: featurised once per process (seconds), then
     copied for each caller, so one Studio session cannot change another's data."""
     return copy.deepcopy(_featurised(demo_path(name, directory)))
+
+
+def reference_path(data_path) -> Path | None:
+    """The GFN2-xTB reference minimum (``<name>.reference.json``) shipped beside a bundled demo's data
+    file; None for any other file."""
+    path = Path(data_path).resolve()
+    name = _name(path)
+    if name is None or path.parent != DEMO_DIR.resolve():
+        return None
+    reference = DEMO_DIR / f"{name}.reference.json"
+    return reference if reference.is_file() else None

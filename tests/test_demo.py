@@ -55,3 +55,17 @@ def test_one_session_cannot_change_anothers_demo(water_demo):
     change_everything(loaded(first))
     np.testing.assert_array_equal(loaded(second).atoms["O1"].features, demo.load_demo("water").atoms["O1"].features)
     assert loaded(second).notes == demo.load_demo("water").notes
+
+
+def test_a_demos_reference_sits_beside_it_and_nothing_else_has_one(tmp_path):
+    ethanol = demo.demo_path("ethanol")
+    assert demo.reference_path(ethanol) == demo.DEMO_DIR / "ethanol.reference.json"
+    copy = tmp_path / ethanol.name
+    copy.write_bytes(ethanol.read_bytes())
+    (tmp_path / "ethanol.reference.json").write_text("{}")
+    assert demo.reference_path(copy) is None
+    assert demo.reference_path(demo.DEMO_DIR / "ethanol.reference.json") is None
+
+
+def test_a_demo_without_a_reference_has_none(water_demo):
+    assert demo.reference_path(demo.demo_path("water")) is None

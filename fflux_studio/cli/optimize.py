@@ -8,15 +8,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from ase import Atoms
-from ase.io import write
-
 from fflux_studio.cli.errors import UsageError
 from fflux_studio.forcefield.calculator import FFLUXCalculator
 from fflux_studio.forcefield.comparison import compare, read_reference
-from fflux_studio.forcefield.energy import evaluate
-from fflux_studio.forcefield.frequencies import harmonic_analysis, hessian_by_differences
-from fflux_studio.forcefield.optimisation import DEFAULT_FMAX, OPTIMIZERS, optimise
+from fflux_studio.forcefield.deployment import deploy, write_minimum
+from fflux_studio.forcefield.optimisation import DEFAULT_FMAX, OPTIMIZERS
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.xyz import read_frames
 
@@ -54,12 +50,6 @@ def _start(args, symbols) -> np.ndarray:
     return frames.positions[args.frame - 1]
 
 
-def _frequencies(calculator, positions, masses):
-    harmonic = harmonic_analysis(
-        hessian_by_differences(lambda p: evaluate(calculator.model_set, p).gradient, positions), positions, masses)
-    return harmonic.frequencies, harmonic.modes
-
-
 def run(args) -> int:
     if args.fmax <= 0 or args.max_steps < 1:
         raise UsageError("--fmax must be positive and --max-steps at least 1")
@@ -69,47 +59,22 @@ def run(args) -> int:
     if reference is not None and reference.symbols != model_set.symbols:
         raise InputError(args.reference, f"its atoms ({''.join(reference.symbols)}) are not the models' "
                                          f"({''.join(model_set.symbols)}, in this order)")
-    atoms = Atoms(model_set.symbols, positions=_start(args, model_set.symbols))
-    atoms.calc = calculator
-    result = optimise(atoms, fmax=args.fmax, max_steps=args.max_steps, optimizer=args.optimizer)
-    domain = calculator.domain(atoms)
-    warnings = list(domain.warnings)
-    if not result.converged:
-        warnings.insert(0, f"not converged: largest force {result.max_force:.3g} Ha/bohr after {result.steps} steps "
-                           f"(criterion {args.fmax:g})")
-    document = {"system": model_set.system, "property": model_set.property_name,
-                "models": [str(p) for p in model_set.paths], "start": {"file": args.geometry, "frame": args.frame},
-                "optimizer": args.optimizer, "fmax": args.fmax, "energy": result.energy,
-                "converged": result.converged, "steps": result.steps, "max_force": result.max_force,
-                "symbols": model_set.symbols, "geometry": result.positions.tolist(),
-                "energy_std": domain.energy_std, "atomic_std": domain.atomic_std.tolist()}
-    frequencies = None
-    if args.frequencies:
-        frequencies, modes = _frequencies(calculator, result.positions, atoms.get_masses())
-        document.update(frequencies_cm1=frequencies.tolist(), normal_modes=modes.tolist())
+    deployment = deploy(calculator, _start(args, model_set.symbols), fmax=args.fmax, max_steps=args.max_steps,
+                        optimizer=args.optimizer, frequencies=args.frequencies,
+                        about_start={"file": args.geometry, "frame": args.frame})
+    document, result = deployment.document, deployment.optimisation
     if reference is not None:
+        frequencies = deployment.harmonic.frequencies if deployment.harmonic is not None else None
         try:
             document.update(compare(model_set.symbols, result.positions, result.energy, frequencies, reference))
         except ValueError as err:  # a reference with another number of modes
             raise InputError(args.reference, str(err)) from None
-    document["warnings"] = warnings
     _report(document)
     if args.out:
-        _write_geometry(args.out, model_set, result)
+        write_minimum(args.out, model_set.system, model_set.symbols, result)
     if args.json:
         Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
     return 0
-
-
-def _write_geometry(path: str, model_set, result) -> None:
-    """A plain .xyz with the energy in its comment line; any other name in the format ASE gives it."""
-    atoms = Atoms(model_set.symbols, positions=result.positions)
-    if path.lower().endswith(".xyz"):
-        write(path, atoms, format="xyz",
-              comment=f"{model_set.system} optimised on FFLUX models: E = {result.energy!r} Ha")
-    else:
-        atoms.info.update(system=model_set.system, energy_hartree=result.energy, converged=result.converged)
-        write(path, atoms)
 
 
 def _report(document: dict) -> None:

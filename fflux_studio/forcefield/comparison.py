@@ -66,13 +66,18 @@ def read_reference(path) -> Reference:
     return Reference(symbols, minimum, float(energy), np.sort(frequencies), start, dict(document.get("settings", {})))
 
 
-def kabsch_rmsd(positions, reference) -> float:
-    """RMSD (Å) between two geometries of the same atoms after the best translation and rotation."""
+def kabsch_align(positions, reference) -> np.ndarray:
+    """``positions`` moved onto ``reference`` (same atoms, Å) by the best translation and rotation."""
     a = np.asarray(positions, dtype=float)
     b = np.asarray(reference, dtype=float)
-    a, b = a - a.mean(axis=0), b - b.mean(axis=0)
-    rotation, _ = Rotation.align_vectors(b, a)
-    return float(np.sqrt(np.mean(np.sum((rotation.apply(a) - b) ** 2, axis=1))))
+    rotation, _ = Rotation.align_vectors(b - b.mean(axis=0), a - a.mean(axis=0))
+    return rotation.apply(a - a.mean(axis=0)) + b.mean(axis=0)
+
+
+def kabsch_rmsd(positions, reference) -> float:
+    """RMSD (Å) between two geometries of the same atoms after the best translation and rotation."""
+    b = np.asarray(reference, dtype=float)
+    return float(np.sqrt(np.mean(np.sum((kabsch_align(positions, b) - b) ** 2, axis=1))))
 
 
 def compare(symbols, positions, energy: float, frequencies, reference: Reference) -> dict:

@@ -199,20 +199,24 @@ def stage_upload(names: list[str], contents: list[bytes], root: Path,
     return (paths[0] if len(paths) == 1 else files), staging
 
 
-def load_upload(names: list[str], contents: list[bytes], workdir=None,
-                limits: UploadLimits = UploadLimits()) -> Dataset:
-    """Read uploaded files (names as the browser gave them, their bytes) into a Dataset.
-
-    The files live in a fresh folder under ``workdir`` (the system's temporary folder by default)
-    only while they are read. InputError messages name the files as the user named them.
-    """
+def read_upload(names: list[str], contents: list[bytes], reader, workdir=None,
+                limits: UploadLimits = UploadLimits()):
+    """``reader(path)`` on the uploaded files (names as the browser gave them, their bytes), staged in a
+    fresh folder under ``workdir`` (the system's temporary folder by default) only while they are
+    read. Returns what it returns, what was read in the user's words, and the staging (whose
+    ``show`` names any staged path so). InputError messages name the files as the user named them."""
     with tempfile.TemporaryDirectory(prefix="upload-", dir=workdir) as folder:
         path, staging = stage_upload(names, contents, Path(folder), limits)
         try:
-            dataset = load_dataset(path)
+            return reader(path), staging.show(path), staging
         except InputError as err:
             problem = err.problem.replace(f"{folder}/", "")
             shown = staging.show(err.path) if err.path is not None else None
             raise InputError(shown, problem, err.line, err.field) from None
-        dataset.provenance = staging.show(path)
-        return dataset
+
+
+def load_upload(names: list[str], contents: list[bytes], workdir=None,
+                limits: UploadLimits = UploadLimits()) -> Dataset:
+    """Read uploaded files into a Dataset (see read_upload)."""
+    dataset, dataset.provenance, _ = read_upload(names, contents, load_dataset, workdir, limits)
+    return dataset

@@ -8,7 +8,7 @@ from ase import Atoms
 from ase.build import minimize_rotation_and_translation
 from scipy.spatial.transform import Rotation
 
-from fflux_studio.forcefield.comparison import Reference, compare, kabsch_rmsd, read_reference
+from fflux_studio.forcefield.comparison import Reference, compare, kabsch_align, kabsch_rmsd, read_reference
 from fflux_studio.io.errors import InputError
 
 RNG = np.random.default_rng(2)
@@ -51,3 +51,9 @@ def test_reference_round_trip_and_errors(tmp_path):
     path.write_text("{not json")
     with pytest.raises(InputError, match="not JSON"):
         read_reference(path)
+
+
+def test_kabsch_align_puts_a_moved_copy_back():
+    rotation = Rotation.from_rotvec([0.3, -1.1, 0.7])
+    moved = rotation.apply(GEOMETRY) + [1.0, -2.0, 0.5]
+    np.testing.assert_allclose(kabsch_align(moved, GEOMETRY), GEOMETRY, atol=1e-10)
