@@ -31,6 +31,7 @@ from fflux_studio.ui.run_traces import RunTraces
 from fflux_studio.ui.state import PROTOCOLS, StudioState
 from fflux_studio.ui.views.compare import CompareView
 from fflux_studio.ui.views.data import DataView
+from fflux_studio.ui.views.deploy import DEPLOY_TASK, TRAIN_TASK, DeployView
 from fflux_studio.ui.views.export import ExportView
 from fflux_studio.ui.views.train import TrainView
 from fflux_studio.ui.worker import Worker
@@ -38,7 +39,7 @@ from fflux_studio.ui.worker import Worker
 PERIOD_MS = 150
 TOAST_MS = {"success": 2500, "info": 2500, "warning": 4000, "error": 6000}
 DEFAULT_DEMO = "ethanol"
-TABS = {"data": 0, "train": 1, "compare": 2, "export": 3}
+TABS = {"data": 0, "train": 1, "compare": 2, "export": 3, "deploy": 4}
 TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
@@ -69,11 +70,13 @@ class Studio(Viewer):
         self.train_view = TrainView(self.state, self.traces, self.choose_pair)
         self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
         self.export_view = ExportView(self.state, self.traces)
+        self.deploy_view = DeployView(self.state, self._launch, self.notify, self.uploads.name)
         self.handlers = {Loaded: self._loaded, Started: self._started, Iteration: self._iteration,
                          RunDone: self._run_done, LearningPoint: self._learning_point, Finished: self._finished}
         self._controls()
         self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
-                            ("Export", self.export_view), dynamic=True, sizing_mode="stretch_width")
+                            ("Export", self.export_view), ("Deploy", self.deploy_view), dynamic=True,
+                            sizing_mode="stretch_width")
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             pn.state.on_session_destroyed(self._destroyed)
         if path is not None:
@@ -237,7 +240,7 @@ class Studio(Viewer):
             self.notify("error", f"Internal error while updating the page: {type(err).__name__}: {err}")
 
     def _ingest(self, messages: list[dict]) -> None:
-        if self.train_view.ingest(messages):
+        if self.train_view.ingest(messages) | self.deploy_view.ingest(messages):
             self.update_times.append(time.perf_counter())
 
     def _loaded(self, message: Loaded) -> None:
@@ -278,7 +281,7 @@ class Studio(Viewer):
             self.notify("warning", f"{message.task.capitalize()} cancelled; earlier results are kept")
         elif status == "failed":
             self.notify("error", f"{message.task.capitalize()} failed: {message.message}")
-        elif message.task in ("train", "compare", "learning curve"):
+        elif message.task in ("train", "compare", "learning curve", DEPLOY_TASK, TRAIN_TASK):
             self.notify("success", f"{message.task.capitalize()} finished")
 
     def notify(self, level: str, text: str) -> None:

@@ -1,0 +1,156 @@
+"""Pure functions from deployments to HoloViews elements and tables: the optimisation live, the
+optimised geometries over the reference minimum, frequencies per mode, the NVE energy."""
+
+from __future__ import annotations
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+
+from fflux_studio.forcefield.comparison import kabsch_align
+from fflux_studio.forcefield.optimisation import DEFAULT_FMAX
+from fflux_studio.ui.plots import LIVE, SOURCE_COLORS, TOOLS
+from fflux_studio.units import HARTREE_TO_KJMOL
+
+COLORS = {"TL": "#1f77b4", "DL": "#d62728", "reference": "#000000"}
+REFERENCE = "reference"
+
+
+def color(label: str, order: int = 0) -> str:
+    return COLORS.get(label, SOURCE_COLORS[order % len(SOURCE_COLORS)])
+
+
+def steps_table(steps: dict) -> pd.DataFrame:
+    """One row per optimiser step of every set: label, step, ΔE from the start (kJ/mol), max force."""
+    frames = []
+    for label, rows in steps.items():
+        if rows:
+            frame = pd.DataFrame(rows)
+            frame["delta"] = (frame["energy"] - frame["energy"].iloc[0]) * HARTREE_TO_KJMOL
+            frame["set"] = label
+            frames.append(frame)
+    columns = ["set", "step", "energy", "max_force", "delta"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def optimisation_curves(table: pd.DataFrame) -> tuple[hv.Overlay, hv.Overlay]:
+    """Energy (from the start geometry's, kJ/mol) and largest atomic force (Ha/bohr, log) per step,
+    one curve per set, the convergence criterion dashed."""
+    energy, force = [], []
+    for order, (label, rows) in enumerate(table.groupby("set", sort=False)):
+        options = {"color": color(label, order), "line_width": 2}
+        energy.append(hv.Curve(rows, "step", ("delta", "E − E(start) (kJ/mol)"), label=label).opts(**options))
+        force.append(hv.Curve(rows, "step", ("max_force", "largest atomic force (Ha/bohr)"), label=label).opts(
+            logy=True, **options))
+    criterion = hv.HLine(DEFAULT_FMAX).opts(color="#555555", line_dash="dashed", **TOOLS)
+    if not energy:
+        energy = [hv.Curve([], "step", "E − E(start) (kJ/mol)")]
+        force = [hv.Curve([(0, DEFAULT_FMAX)], "step", "largest atomic force (Ha/bohr)").opts(logy=True, alpha=0)]
+    style = {**LIVE, "height": 260}
+    return (hv.Overlay(energy).opts(hv.opts.Curve(**style), hv.opts.Overlay(title="Optimisation: energy",
+                                                                            legend_position="top_right")),
+            (hv.Overlay(force) * criterion).opts(hv.opts.Curve(**style), hv.opts.Overlay(
+                title=f"Optimisation: largest force (criterion {DEFAULT_FMAX:g} dashed)", legend_position="top_right")))
+
+
+def aligned_geometries(results: dict, reference) -> dict[str, np.ndarray]:
+    """Each optimised geometry Kabsch-aligned onto the reference minimum (or onto the first set's
+    geometry without a reference), the reference first."""
+    geometries = {label: np.asarray(done.document["geometry"]) for label, done in results.items()}
+    if not geometries:
+        return {}
+    target = reference.minimum if reference is not None else next(iter(geometries.values()))
+    out = {REFERENCE: np.asarray(target)} if reference is not None else {}
+    out.update({label: kabsch_align(geometry, target) for label, geometry in geometries.items()})
+    return out
+
+
+def geometry_overlay(aligned: dict, symbols, bonds) -> hv.Overlay:
+    """The aligned geometries on the first geometry's two principal axes: its bonds grey, each set's
+    atoms as markers (the reference as open circles)."""
+    first = next(iter(aligned.values()))
+    centre = first.mean(axis=0)
+    _, _, axes = np.linalg.svd(first - centre, full_matrices=False)
+    flat = {label: (xyz - centre) @ axes[:2].T for label, xyz in aligned.items()}
+    base = flat[next(iter(flat))]
+    pairs = np.argwhere(np.triu(np.asarray(bonds, dtype=bool), 1))
+    elements = [hv.Segments([(*base[a], *base[b]) for a, b in pairs], ["x", "y", "x1", "y1"]).opts(
+        color="#bbbbbb", line_width=3, **TOOLS)]
+    names = [f"{e}{k + 1}" for k, e in enumerate(symbols)]
+    for order, (label, xy) in enumerate(flat.items()):
+        table = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "atom": names})
+        style = ({"marker": "circle", "fill_alpha": 0, "size": 16, "line_width": 2} if label == REFERENCE
+                 else {"marker": ["x", "cross", "triangle", "square"][order % 4], "size": 11, "line_width": 2})
+        elements.append(hv.Points(table, ["x", "y"], ["atom"], label=label).opts(color=color(label, order),
+                                                                                 **style, **TOOLS))
+    return hv.Overlay(elements).opts(hv.opts.Overlay(
+        frame_width=420, data_aspect=1, xaxis=None, yaxis=None, legend_position="bottom_right",
+        title="Optimised geometries, Kabsch-aligned (principal plane)"))
+
+
+def frequency_table(results: dict, reference) -> pd.DataFrame:
+    """Wavenumbers (cm⁻¹) per mode: one column per set, the reference, and each set's error."""
+    columns = {}
+    if reference is not None and len(reference.frequencies):
+        columns[REFERENCE] = np.asarray(reference.frequencies)
+    for label, done in results.items():
+        if "frequencies_cm1" in done.document:
+            columns[label] = np.asarray(done.document["frequencies_cm1"])
+    n = max((len(v) for v in columns.values()), default=0)
+    table = pd.DataFrame({"mode": np.arange(1, n + 1)})
+    for label, values in columns.items():
+        table[label] = pd.Series(values).round(1)
+    if REFERENCE in columns:
+        for label in columns:
+            if label != REFERENCE and len(columns[label]) == len(columns[REFERENCE]):
+                table[f"{label} − ref"] = (columns[label] - columns[REFERENCE]).round(1)
+    return table
+
+
+def frequency_chart(table: pd.DataFrame) -> hv.Overlay:
+    """Wavenumber against mode number for every set and the reference."""
+    series = [c for c in table.columns if c != "mode" and "−" not in c]
+    elements = []
+    for order, label in enumerate(series):
+        style = {"marker": "circle", "size": 9, "fill_alpha": 0, "line_width": 2} if label == REFERENCE else \
+            {"marker": ["x", "cross", "triangle", "square"][order % 4], "size": 9, "line_width": 2}
+        points = table[["mode", label]].rename(columns={label: "wavenumber"})
+        elements.append(hv.Scatter(points, "mode", ("wavenumber", "wavenumber (cm⁻¹)"), label=label).opts(
+            color=color(label, order), **style, **TOOLS))
+    if not elements:
+        elements = [hv.Scatter([], "mode", "wavenumber (cm⁻¹)")]
+    return hv.Overlay(elements).opts(hv.opts.Scatter(responsive=True, height=300, show_grid=True),
+                                     hv.opts.Overlay(title="Harmonic frequencies per mode", legend_position="top_left"))
+
+
+def nve_curves(results: dict) -> hv.Overlay:
+    """Total energy minus its start (kJ/mol) along each set's NVE run."""
+    elements = []
+    for order, (label, done) in enumerate(results.items()):
+        deviation = (np.asarray(done.nve_energies) - done.nve_energies[0]) * HARTREE_TO_KJMOL
+        elements.append(hv.Curve((done.nve_times_fs, deviation), "time (fs)", "E_total − E_total(0) (kJ/mol)",
+                                 label=label).opts(color=color(label, order), line_width=2, **TOOLS))
+    if not elements:
+        elements = [hv.Curve([], "time (fs)", "E_total − E_total(0) (kJ/mol)")]
+    return hv.Overlay(elements).opts(hv.opts.Curve(responsive=True, height=260, show_grid=True),
+                                     hv.opts.Overlay(title="NVE (velocity Verlet): total energy",
+                                                     legend_position="top_left"))
+
+
+def summary_table(results: dict) -> pd.DataFrame:
+    """One row per set: energy, convergence, steps, RMSD, frequency errors and NVE drift."""
+    rows = []
+    for label, done in results.items():
+        d = done.document
+        nve = d.get("nve", {})
+        rows.append({"set": label, "E (Ha)": round(d["energy"], 6), "converged": d["converged"], "steps": d["steps"],
+                     "RMSD to ref (Å)": _rounded(d.get("rmsd_angstrom"), 4),
+                     "freq MAE (cm⁻¹)": _rounded(d.get("frequency_mae_cm1"), 1),
+                     "freq max error (cm⁻¹)": _rounded(d.get("frequency_max_error_cm1"), 1),
+                     "NVE drift (kJ/mol)": _rounded(nve.get("drift_ha", np.nan) * HARTREE_TO_KJMOL, 4),
+                     "NVE drift (kJ/mol/ps)": _rounded(nve.get("drift_slope_ha_per_ps", np.nan) * HARTREE_TO_KJMOL, 4)})
+    return pd.DataFrame(rows)
+
+
+def _rounded(value, digits: int):
+    return None if value is None or not np.isfinite(value) else round(float(value), digits)
