@@ -9,7 +9,7 @@ libraries as the CLI does, send typed messages (deploy_messages.py), and pickle.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from fflux_studio.io.errors import InputError
 from fflux_studio.io.upload import read_upload
 from fflux_studio.optimize.events import check_cancel
 from fflux_studio.protocols import ProtocolSettings
+from fflux_studio.protocols.settings import MIN_POINTS_PER_FEATURE
 from fflux_studio.ui.deploy_messages import DeployDone, DeployStarted, DeployStep, ModelSetsTrained, ModelSetTask
 
 NVE_FEMTOSECONDS = 200.0
@@ -34,6 +35,7 @@ TRAINING_POINTS = 300
 choice among them, reproducible): with the
 settings below, the ethanol demo's 9 atoms take seconds per protocol on one core."""
 TRAINING_SETTINGS = ProtocolSettings(kernel="rbf-cyclic")
+"""TL's sources get the smallest size worth seeding from (see train_sets)."""
 PROTOCOL_LABELS = {"tl": "TL", "dl": "DL"}
 
 
@@ -121,7 +123,13 @@ def energy_property(dataset, preferred: str | None = None) -> str:
 def train_sets(dataset, property_name: str, train_frames, test_frames, folder, emit, cancel, inbox=None,
                settings: ProtocolSettings = TRAINING_SETTINGS) -> None:
     """One ``property_name`` model per atom by TL and by DL (a campaign each, in this process), into
-    ``folder``/tl and ``folder``/dl; a rerun on the same data skips the models already written."""
+    ``folder``/tl and ``folder``/dl; a rerun on the same data skips the models already written.
+
+    TL's sources hold 3 points per feature (a count): with ``subset`` a fraction, 300 points are too
+    few for TL to seed at all (ProtocolSettings.seeding_pays) and it would learn directly, like DL.
+    """
+    n_features = dataset.atom(dataset.atom_names[0]).features.shape[1]
+    settings = replace(settings, subset=MIN_POINTS_PER_FEATURE * n_features)
     train_frames = np.sort(np.random.default_rng(0).permutation(np.asarray(train_frames))[:TRAINING_POINTS])
     folders = {}
     for protocol, label in PROTOCOL_LABELS.items():

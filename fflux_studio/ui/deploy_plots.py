@@ -14,10 +14,19 @@ from fflux_studio.units import HARTREE_TO_KJMOL
 
 COLORS = {"TL": "#1f77b4", "DL": "#d62728", "reference": "#000000"}
 REFERENCE = "reference"
-
+MARKERS = {"TL": "x", "DL": "triangle"}
+OTHER_MARKERS = ("square", "diamond", "inverted_triangle")
 
 def color(label: str, order: int = 0) -> str:
     return COLORS.get(label, SOURCE_COLORS[order % len(SOURCE_COLORS)])
+
+
+def marker_style(label: str, order: int, size: int) -> dict:
+    """Hollow markers, so sets that coincide stay visible; the reference as open circles."""
+    if label == REFERENCE:
+        return {"marker": "circle", "fill_alpha": 0, "size": size + 5, "line_width": 2}
+    return {"marker": MARKERS.get(label, OTHER_MARKERS[order % len(OTHER_MARKERS)]), "fill_alpha": 0, "size": size,
+            "line_width": 2}
 
 
 def steps_table(steps: dict) -> pd.DataFrame:
@@ -42,11 +51,13 @@ def optimisation_curves(table: pd.DataFrame) -> tuple[hv.Overlay, hv.Overlay]:
         energy.append(hv.Curve(rows, "step", ("delta", "E − E(start) (kJ/mol)"), label=label).opts(**options))
         force.append(hv.Curve(rows, "step", ("max_force", "largest atomic force (Ha/bohr)"), label=label).opts(
             logy=True, **options))
-    criterion = hv.HLine(DEFAULT_FMAX).opts(color="#555555", line_dash="dashed", **TOOLS)
+    criterion = hv.HLine(DEFAULT_FMAX).opts(color="#555555", line_dash="dashed",
+                                            default_tools=TOOLS["default_tools"])  # no hover: it has no data
     if not energy:
         energy = [hv.Curve([], "step", "E − E(start) (kJ/mol)")]
-        force = [hv.Curve([(0, DEFAULT_FMAX)], "step", "largest atomic force (Ha/bohr)").opts(logy=True, alpha=0)]
-    style = {**LIVE, "height": 260}
+        force = [hv.Curve([(0, DEFAULT_FMAX)], "step", "largest atomic force (Ha/bohr)").opts(
+            logy=True, alpha=0, ylim=(DEFAULT_FMAX / 10, 1.0))]
+    style = {**LIVE, "height": 260, "framewise": True}  # the axes follow each new batch of steps
     return (hv.Overlay(energy).opts(hv.opts.Curve(**style), hv.opts.Overlay(title="Optimisation: energy",
                                                                             legend_position="top_right")),
             (hv.Overlay(force) * criterion).opts(hv.opts.Curve(**style), hv.opts.Overlay(
@@ -79,12 +90,10 @@ def geometry_overlay(aligned: dict, symbols, bonds) -> hv.Overlay:
     names = [f"{e}{k + 1}" for k, e in enumerate(symbols)]
     for order, (label, xy) in enumerate(flat.items()):
         table = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "atom": names})
-        style = ({"marker": "circle", "fill_alpha": 0, "size": 16, "line_width": 2} if label == REFERENCE
-                 else {"marker": ["x", "cross", "triangle", "square"][order % 4], "size": 11, "line_width": 2})
-        elements.append(hv.Points(table, ["x", "y"], ["atom"], label=label).opts(color=color(label, order),
-                                                                                 **style, **TOOLS))
+        elements.append(hv.Points(table, ["x", "y"], ["atom"], label=label).opts(
+            color=color(label, order), **marker_style(label, order, 12), **TOOLS))
     return hv.Overlay(elements).opts(hv.opts.Overlay(
-        frame_width=420, data_aspect=1, xaxis=None, yaxis=None, legend_position="bottom_right",
+        frame_width=360, data_aspect=1, xaxis=None, yaxis=None, legend_position="right",
         title="Optimised geometries, Kabsch-aligned (principal plane)"))
 
 
@@ -112,11 +121,9 @@ def frequency_chart(table: pd.DataFrame) -> hv.Overlay:
     series = [c for c in table.columns if c != "mode" and "−" not in c]
     elements = []
     for order, label in enumerate(series):
-        style = {"marker": "circle", "size": 9, "fill_alpha": 0, "line_width": 2} if label == REFERENCE else \
-            {"marker": ["x", "cross", "triangle", "square"][order % 4], "size": 9, "line_width": 2}
         points = table[["mode", label]].rename(columns={label: "wavenumber"})
         elements.append(hv.Scatter(points, "mode", ("wavenumber", "wavenumber (cm⁻¹)"), label=label).opts(
-            color=color(label, order), **style, **TOOLS))
+            color=color(label, order), **marker_style(label, order, 9), **TOOLS))
     if not elements:
         elements = [hv.Scatter([], "mode", "wavenumber (cm⁻¹)")]
     return hv.Overlay(elements).opts(hv.opts.Scatter(responsive=True, height=300, show_grid=True),

@@ -18,16 +18,18 @@ class DeployState(param.Parameterized):
     steps = param.Dict(default={}, doc="label -> list of {step, energy, max_force} rows")
     results = param.Dict(default={}, doc="label -> DeployDone")
     tasks = param.Dict(default={}, doc="(protocol, atom) -> state of the whole-molecule training")
+    seeded = param.Integer(default=0, doc="models of that training seeded from an equivalent atom's")
     revision = param.Integer(default=0)
 
     def clear(self) -> None:
         """Forget the trained sets and results (another dataset was loaded)."""
-        self.param.update(sets={}, property_name="", steps={}, results={}, tasks={})
+        self.param.update(sets={}, property_name="", steps={}, results={}, tasks={}, seeded=0)
 
     def apply(self, messages) -> set[str]:
         """Fold a batch of messages in; returns which parts changed ("steps", "results", "tasks", "sets")."""
         changed = set()
         steps, results, tasks = dict(self.steps), dict(self.results), dict(self.tasks)
+        seeded = self.seeded
         for message in messages:
             if isinstance(message, DeployStarted):
                 steps[message.label] = []
@@ -42,12 +44,13 @@ class DeployState(param.Parameterized):
                 changed.add("results")
             elif isinstance(message, ModelSetTask):
                 tasks[message.protocol, message.event.atom] = message.event.state
+                seeded += bool(message.event.final and message.event.record.get("transfer_from"))
                 changed.add("tasks")
             elif isinstance(message, ModelSetsTrained):
                 self.param.update(sets=dict(message.folders), property_name=message.property_name)
                 changed.add("sets")
         if changed:
-            self.param.update(steps=steps, results=results, tasks=tasks, revision=self.revision + 1)
+            self.param.update(steps=steps, results=results, tasks=tasks, seeded=seeded, revision=self.revision + 1)
         return changed
 
     @property

@@ -127,6 +127,9 @@ def test_train_sets_writes_a_tl_and_a_dl_model_per_atom(small_demo, tmp_path):
         assert all(m.n_train == 120 for m in model_set.models)
     finals = {(m.protocol, m.event.atom): m.event.state for m in messages if isinstance(m, ModelSetTask)}
     assert len(finals) == 18 and set(finals.values()) == {"trained"}
+    records = [m.event.record for m in messages if isinstance(m, ModelSetTask) and m.event.final and m.protocol == "tl"]
+    assert all(r["settings"]["subset"] == 3 * 21 and r["plan"] == "" for r in records), "TL seeds from sources"
+    assert any(r["transfer_from"] for r in records), "equivalent hydrogens seed one another"
     again = []
     deploy_jobs.train_sets(small_demo, "atomic_energy", np.arange(120), np.arange(120, 160), tmp_path,
                            again.append, CancelFlag())

@@ -17,9 +17,9 @@ def test_messages_fold_into_steps_results_tasks_and_sets():
         {"steps", "results"}
     assert [row["energy"] for row in state.steps["TL"]] == [-1.0, -1.1]
     state.apply([done("TL"), ModelSetTask("tl", TaskEvent("k", "C1", "atomic_energy", "running")),
-                 ModelSetTask("tl", TaskEvent("k", "C1", "atomic_energy", "trained")),
+                 ModelSetTask("tl", TaskEvent("k", "C1", "atomic_energy", "trained", {"transfer_from": "C2 x"})),
                  ModelSetTask("dl", TaskEvent("k2", "C1", "atomic_energy", "queued"))])
-    assert list(state.results) == ["TL"] and state.tasks_finished == 1
+    assert list(state.results) == ["TL"] and state.tasks_finished == 1 and state.seeded == 1
     state.apply([ModelSetsTrained({"TL": "/a", "DL": "/b"}, "atomic_energy")])
     assert state.sets == {"TL": "/a", "DL": "/b"} and state.property_name == "atomic_energy"
     revision = state.revision

@@ -28,8 +28,13 @@ UPLOADED, FOLDER = "uploaded files", "folder on the server"
 TRAIN_TASK, DEPLOY_TASK = "model sets", "deploy"
 INTRO = ("A force field needs one energy model per atom. The Train and Compare steps fit one atom's model; "
          "train every atom here (a quick budget: at most {points} of the split's training frames, rbf-cyclic "
-         "kernel), upload `.model` files (or a .zip of them; {limits}; read as text), or name a folder on the "
-         "server's machine.")
+         "kernel, TL's sources 3 points per feature; TL also seeds an atom from a chemically equivalent one), "
+         "upload `.model` files (or a .zip of them; {limits}; read as text), or name a folder on the server's "
+         "machine.")
+
+OVERLAY_NOTE = ("Bonds of the GFN2-xTB reference minimum (open circles) shipped with the demo. The RMSD pairs atoms "
+                "by their numbers: another rotamer, or hydrogens that swapped places, counts in full.")
+NO_REFERENCE = "No reference minimum for these data (the bundled demos have one): the sets are aligned on the first."
 
 
 class DeployView(Viewer):
@@ -63,6 +68,7 @@ class DeployView(Viewer):
         self.summary = pn.pane.DataFrame(None, index=False, sizing_mode="stretch_width")
         self.warnings = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.overlay = pn.pane.HoloViews(None, linked_axes=False)
+        self.overlay_note = pn.pane.Markdown("", width=440)
         self.frequencies = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width")
         self.frequency_table = pn.pane.DataFrame(None, index=False, sizing_mode="stretch_width")
         self.nve = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width")
@@ -180,7 +186,7 @@ class DeployView(Viewer):
         except ValueError as err:
             self._notify("error", f"Cannot train the model sets: {err}")
             return False
-        self.model.tasks = {}
+        self.model.param.update(tasks={}, seeded=0)
         self._total = 2 * len(state.dataset.atom_names)
         folder = Path(self.workdir) / "model_sets" / state.dataset.system
         job = functools.partial(deploy_jobs.train_sets, state.dataset, prop, train, test, str(folder))
@@ -195,7 +201,7 @@ class DeployView(Viewer):
             self.pipe.send(deploy_plots.steps_table(self.model.steps))
         if "results" in changed:
             self._show_results()
-        if "tasks" in changed:
+        if changed & {"tasks", "sets"}:
             self._show_training()
         if changed and self.state.status == "running" and self._total:
             done = len(self.model.results) if self.state.task == DEPLOY_TASK else self.model.tasks_finished
@@ -211,6 +217,8 @@ class DeployView(Viewer):
         parts = [f"**{protocol}**: " + ", ".join(f"{n} {state}" for state, n in states.items())
                  for protocol, states in counts.items()]
         self.training.object = "Whole-molecule training: " + "; ".join(parts)
+        if self.model.seeded:
+            self.training.object += f" (TL: {self.model.seeded} seeded from an equivalent atom)"
         if self.model.sets:
             self.training.object += (f". Sets ready: {', '.join(self.model.sets)} ({self.model.property_name}); "
                                      "press **Deploy**.")
@@ -224,8 +232,9 @@ class DeployView(Viewer):
             symbols = next(iter(results.values())).document["symbols"]
             bonds = bonded(symbols, next(iter(aligned.values()))[None])[0]
             self.overlay.object = deploy_plots.geometry_overlay(aligned, symbols, bonds)
+            self.overlay_note.object = OVERLAY_NOTE if self.reference is not None else NO_REFERENCE
         else:
-            self.overlay.object = None
+            self.overlay.object, self.overlay_note.object = None, ""
         table = deploy_plots.frequency_table(results, self.reference) if results else None
         self.frequency_table.object = table
         self.frequencies.object = deploy_plots.frequency_chart(table) if table is not None else None
@@ -261,7 +270,8 @@ class DeployView(Viewer):
                                               "already deployed are kept."), width=330)
         results = pn.Column(pn.Row(self.energy_pane, self.force_pane, sizing_mode="stretch_width"),
                             self.summary, self.warnings,
-                            pn.Row(self.overlay, self.frequencies, sizing_mode="stretch_width"),
+                            pn.Row(pn.Column(self.overlay, self.overlay_note), self.frequencies,
+                                   sizing_mode="stretch_width"),
                             self.frequency_table, self.nve,
                             pn.Row(self.export_set, self.json_download, self.xyz_download),
                             sizing_mode="stretch_width")
