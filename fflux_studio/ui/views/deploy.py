@@ -168,12 +168,14 @@ class DeployView(Viewer):
         except ValueError as err:
             self._notify("error", f"Cannot deploy: {err}")
             return False
-        self.model.param.update(steps={}, results={})
-        self._total = len(self.sets.value)
         job = functools.partial(deploy_jobs.deploy_sets, self._sources(), start,
                                 str(self.reference_file) if self.reference_file else None,
-                                self.property_name.value.strip() or self.model.property_name or None, self.workdir)
-        return self._launch(DEPLOY_TASK, job)
+                                self.property_name.value.strip() or None, self.workdir)
+        if not self._launch(DEPLOY_TASK, job):  # another job runs: its results stay
+            return False
+        self.model.param.update(steps={}, results={})
+        self._total = len(self.sets.value)
+        return True
 
     def train(self) -> bool:
         """One energy model per atom by TL and by DL on the session's split, in the worker."""
@@ -186,11 +188,13 @@ class DeployView(Viewer):
         except ValueError as err:
             self._notify("error", f"Cannot train the model sets: {err}")
             return False
-        self.model.param.update(tasks={}, seeded=0)
-        self._total = 2 * len(state.dataset.atom_names)
         folder = Path(self.workdir) / "model_sets" / state.dataset.system
         job = functools.partial(deploy_jobs.train_sets, state.dataset, prop, train, test, str(folder))
-        return self._launch(TRAIN_TASK, job)
+        if not self._launch(TRAIN_TASK, job):
+            return False
+        self.model.param.update(tasks={}, seeded=0)
+        self._total = 2 * len(state.dataset.atom_names)
+        return True
 
     # --- messages ------------------------------------------------------------------------------
 

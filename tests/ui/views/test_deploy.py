@@ -55,6 +55,7 @@ def test_a_folder_on_the_server_deploys_in_the_worker(studio, demo, tmp_path):
     write_model_set(demo, tmp_path, "rbf-cyclic", frames=np.arange(80))
     view.folder.value = str(tmp_path)
     assert view.deploy()
+    assert not view.deploy() and "still running" in studio.state.message
     settle(studio)
     assert studio.state.status == "done", studio.state.message
     done = view.model.results["folder"]
