@@ -1,5 +1,6 @@
-"""Pure functions from deployments to HoloViews elements and tables: the optimisation live, the
-optimised geometries over the reference minimum, frequencies per mode, the NVE energy."""
+"""Pure functions from deployments to HoloViews elements and tables: the optimised geometries over
+the reference minimum, frequencies per mode, the NVE energy, a summary per set (the live
+optimisation is drawn by deploy_live.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from fflux_studio.forcefield.comparison import kabsch_align
-from fflux_studio.forcefield.optimisation import DEFAULT_FMAX
-from fflux_studio.ui.plots import LIVE, SOURCE_COLORS, TOOLS
+from fflux_studio.ui.plots import SOURCE_COLORS, TOOLS
 from fflux_studio.units import HARTREE_TO_KJMOL
 
 COLORS = {"TL": "#1f77b4", "DL": "#d62728", "reference": "#000000"}
@@ -27,41 +27,6 @@ def marker_style(label: str, order: int, size: int) -> dict:
         return {"marker": "circle", "fill_alpha": 0, "size": size + 5, "line_width": 2}
     return {"marker": MARKERS.get(label, OTHER_MARKERS[order % len(OTHER_MARKERS)]), "fill_alpha": 0, "size": size,
             "line_width": 2}
-
-
-def steps_table(steps: dict) -> pd.DataFrame:
-    """One row per optimiser step of every set: label, step, ΔE from the start (kJ/mol), max force."""
-    frames = []
-    for label, rows in steps.items():
-        if rows:
-            frame = pd.DataFrame(rows)
-            frame["delta"] = (frame["energy"] - frame["energy"].iloc[0]) * HARTREE_TO_KJMOL
-            frame["set"] = label
-            frames.append(frame)
-    columns = ["set", "step", "energy", "max_force", "delta"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-
-
-def optimisation_curves(table: pd.DataFrame) -> tuple[hv.Overlay, hv.Overlay]:
-    """Energy (from the start geometry's, kJ/mol) and largest atomic force (Ha/bohr, log) per step,
-    one curve per set, the convergence criterion dashed."""
-    energy, force = [], []
-    for order, (label, rows) in enumerate(table.groupby("set", sort=False)):
-        options = {"color": color(label, order), "line_width": 2}
-        energy.append(hv.Curve(rows, "step", ("delta", "E − E(start) (kJ/mol)"), label=label).opts(**options))
-        force.append(hv.Curve(rows, "step", ("max_force", "largest atomic force (Ha/bohr)"), label=label).opts(
-            logy=True, **options))
-    criterion = hv.HLine(DEFAULT_FMAX).opts(color="#555555", line_dash="dashed",
-                                            default_tools=TOOLS["default_tools"])  # no hover: it has no data
-    if not energy:
-        energy = [hv.Curve([], "step", "E − E(start) (kJ/mol)")]
-        force = [hv.Curve([(0, DEFAULT_FMAX)], "step", "largest atomic force (Ha/bohr)").opts(
-            logy=True, alpha=0, ylim=(DEFAULT_FMAX / 10, 1.0))]
-    style = {**LIVE, "height": 260, "framewise": True}  # the axes follow each new batch of steps
-    return (hv.Overlay(energy).opts(hv.opts.Curve(**style), hv.opts.Overlay(title="Optimisation: energy",
-                                                                            legend_position="top_right")),
-            (hv.Overlay(force) * criterion).opts(hv.opts.Curve(**style), hv.opts.Overlay(
-                title=f"Optimisation: largest force (criterion {DEFAULT_FMAX:g} dashed)", legend_position="top_right")))
 
 
 def aligned_geometries(results: dict, reference) -> dict[str, np.ndarray]:

@@ -1,5 +1,5 @@
 """The Deploy step's figures and tables carry the deployments' numbers: aligned geometries at the
-documented RMSD, per-mode errors equal to the document's, ΔE from the start in kJ/mol."""
+documented RMSD, per-mode errors equal to the document's."""
 
 import holoviews as hv
 import numpy as np
@@ -50,13 +50,3 @@ def test_frequency_table_errors_are_the_documents():
     summary = deploy_plots.summary_table(RESULTS).set_index("set")
     assert summary.loc["DL", "freq max error (cm⁻¹)"] == round(RESULTS["DL"].document["frequency_max_error_cm1"], 1)
     assert summary.loc["TL", "NVE drift (kJ/mol)"] == pytest.approx(1e-5 * HARTREE_TO_KJMOL, abs=1e-4)
-
-
-def test_steps_are_drawn_from_the_start_energy_in_kj_per_mol():
-    steps = {"TL": [{"step": 0, "energy": -1.0, "max_force": 0.1}, {"step": 1, "energy": -1.001, "max_force": 0.01}]}
-    table = deploy_plots.steps_table(steps)
-    assert table["delta"].tolist() == pytest.approx([0.0, -0.001 * HARTREE_TO_KJMOL])
-    energy, force = deploy_plots.optimisation_curves(table)
-    assert energy.get(0).data["delta"].tolist() == table["delta"].tolist()
-    assert deploy_plots.steps_table({}).empty
-    assert isinstance(deploy_plots.optimisation_curves(deploy_plots.steps_table({}))[0], hv.Overlay)

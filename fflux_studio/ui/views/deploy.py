@@ -9,7 +9,6 @@ import io
 import json
 from pathlib import Path
 
-import holoviews as hv
 import numpy as np
 import panel as pn
 from panel.viewable import Viewer
@@ -20,6 +19,8 @@ from fflux_studio.forcefield.comparison import read_reference
 from fflux_studio.io.upload import UploadLimits
 from fflux_studio.ui import deploy_jobs, deploy_plots
 from fflux_studio.ui.deploy_jobs import ModelSource, Start
+from fflux_studio.ui.deploy_live import OptimisationFigures
+from fflux_studio.ui.deploy_messages import DeployStep
 from fflux_studio.ui.deploy_state import DeployState
 from fflux_studio.ui.state import StudioState
 from fflux_studio.units import HARTREE_TO_KJMOL
@@ -60,11 +61,9 @@ class DeployView(Viewer):
                                          width=300)
         self.deploy_button = pn.widgets.Button(name="Deploy", button_type="primary", width=150)
         self.deploy_button.on_click(lambda _: self.deploy())
-        self.pipe = hv.streams.Pipe(data=deploy_plots.steps_table({}))
-        self.energy_pane = pn.pane.HoloViews(hv.DynamicMap(lambda data: deploy_plots.optimisation_curves(data)[0],
-                                                           streams=[self.pipe]), sizing_mode="stretch_width")
-        self.force_pane = pn.pane.HoloViews(hv.DynamicMap(lambda data: deploy_plots.optimisation_curves(data)[1],
-                                                          streams=[self.pipe]), sizing_mode="stretch_width")
+        self.live = OptimisationFigures()
+        self.energy_pane = pn.pane.Bokeh(self.live.energy, sizing_mode="stretch_width")
+        self.force_pane = pn.pane.Bokeh(self.live.force, sizing_mode="stretch_width")
         self.summary = pn.pane.DataFrame(None, index=False, sizing_mode="stretch_width")
         self.warnings = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.overlay = pn.pane.HoloViews(None, linked_axes=False)
@@ -174,6 +173,7 @@ class DeployView(Viewer):
         if not self._launch(DEPLOY_TASK, job):  # another job runs: its results stay
             return False
         self.model.param.update(steps={}, results={})
+        self.live.clear()
         self._total = len(self.sets.value)
         return True
 
@@ -201,8 +201,13 @@ class DeployView(Viewer):
     def ingest(self, messages: list) -> bool:
         """Apply a batch of worker messages; True when anything on the page changed."""
         changed = self.model.apply(messages)
-        if "steps" in changed:
-            self.pipe.send(deploy_plots.steps_table(self.model.steps))
+        rows: dict[str, list] = {}
+        for message in messages:
+            if isinstance(message, DeployStep):
+                rows.setdefault(message.label, []).append(
+                    {"step": message.step, "energy": message.energy, "max_force": message.max_force})
+        for label, batch in rows.items():
+            self.live.stream(label, batch)
         if "results" in changed:
             self._show_results()
         if changed & {"tasks", "sets"}:
