@@ -61,12 +61,16 @@ class ModelSource:
 
 @dataclass(frozen=True)
 class Start:
-    """The start geometry: elements and positions (Å), and where they come from (file, 1-based frame)."""
+    """The start geometry: elements and positions (Å), and where it comes from (the JSON's ``start``:
+    a file and a 1-based frame, or a reference file's start geometry)."""
 
     symbols: tuple
     positions: np.ndarray
-    source: str
-    frame: int
+    about: dict
+
+    @property
+    def source(self) -> str:
+        return self.about["file"]
 
 
 def deploy_sets(sources, start: Start, reference_path, property_name, workdir, emit, cancel, inbox=None,
@@ -85,7 +89,7 @@ def deploy_sets(sources, start: Start, reference_path, property_name, workdir, e
             emit(DeployStep(label, index, energy, max_force))
 
         deployment = deploy(calculator, start.positions, max_steps=MAX_STEPS, frequencies=True,
-                            about_start={"file": start.source, "frame": start.frame}, callback=step, cancel=cancel)
+                            about_start=dict(start.about), callback=step, cancel=cancel)
         document, result = deployment.document, deployment.optimisation
         if reference is not None:
             document.update(compare(model_set.symbols, result.positions, result.energy,

@@ -39,7 +39,7 @@ def models(ethanol, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def start(ethanol):
-    return Start(tuple(ethanol.elements), ethanol.geometries[FRAME], "ethanol demo", FRAME + 1)
+    return Start(tuple(ethanol.elements), ethanol.geometries[FRAME], {"file": "ethanol demo", "frame": FRAME + 1})
 
 
 def run(sources, start, workdir, property_name=None):

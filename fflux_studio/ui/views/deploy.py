@@ -34,7 +34,8 @@ INTRO = ("A force field needs one energy model per atom. The Train and Compare s
          "machine.")
 
 OVERLAY_NOTE = ("Bonds of the GFN2-xTB reference minimum (open circles) shipped with the demo. The RMSD pairs atoms "
-                "by their numbers: another rotamer, or hydrogens that swapped places, counts in full.")
+                "by their numbers: another rotamer, or hydrogens that swapped places, counts in full; start from "
+                "the reference's own start geometry to compare the same conformer.")
 NO_REFERENCE = "No reference minimum for these data (the bundled demos have one): the sets are aligned on the first."
 
 
@@ -59,6 +60,9 @@ class DeployView(Viewer):
         self.sets = pn.widgets.CheckBoxGroup(name="Model sets", options=[], width=300)
         self.frame = pn.widgets.IntInput(name="Start geometry: frame K of the loaded data", start=1, value=1,
                                          width=300)
+        self.from_reference = pn.widgets.Checkbox(name="or the reference's own start geometry", value=False,
+                                                  visible=False, width=300)
+        self.from_reference.param.watch(lambda event: setattr(self.frame, "disabled", event.new), "value")
         self.deploy_button = pn.widgets.Button(name="Deploy", button_type="primary", width=150)
         self.deploy_button.on_click(lambda _: self.deploy())
         self.live = OptimisationFigures()
@@ -93,6 +97,8 @@ class DeployView(Viewer):
         path = reference_path(dataset.provenance) if dataset is not None and dataset.provenance else None
         self.reference = read_reference(path) if path is not None else None
         self.reference_file = path
+        self.from_reference.visible = self.reference is not None and self.reference.start is not None
+        self.from_reference.value = self.from_reference.value and self.from_reference.visible
         self._offer_sets()
         self._show_results()
         if dataset is None:
@@ -145,6 +151,9 @@ class DeployView(Viewer):
 
     def _start(self) -> Start:
         dataset = self.state.dataset
+        if self.from_reference.value and self.reference is not None and self.reference.start is not None:
+            return Start(tuple(self.reference.symbols), self.reference.start,
+                         {"file": str(self.reference_file), "geometry": "start"})
         if dataset is None:
             raise ValueError("no dataset loaded yet")
         if dataset.geometries is None or dataset.elements is None:
@@ -154,7 +163,7 @@ class DeployView(Viewer):
         if not 1 <= k <= dataset.n_frames:
             raise ValueError(f"frame {k}: the data have frames 1..{dataset.n_frames}")
         return Start(tuple(dataset.elements), np.array(dataset.geometries[k - 1]),
-                     dataset.provenance or self.state.source, k)
+                     {"file": dataset.provenance or self.state.source, "frame": k})
 
     # --- starting work -------------------------------------------------------------------------
 
@@ -274,7 +283,7 @@ class DeployView(Viewer):
 
     def __panel__(self):
         controls = pn.Column("### Model sets", self.intro, self.train_button, self.training, self.upload, self.folder,
-                             self.property_name, self.sets, self.frame, self.deploy_button,
+                             self.property_name, self.sets, self.frame, self.from_reference, self.deploy_button,
                              pn.pane.Markdown("Cancel stops the optimisation, the frequencies or the NVE run; sets "
                                               "already deployed are kept."), width=330)
         results = pn.Column(pn.Row(self.energy_pane, self.force_pane, sizing_mode="stretch_width"),

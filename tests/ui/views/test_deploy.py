@@ -30,6 +30,7 @@ def studio(demo):
 def test_sets_on_offer_follow_the_inputs_and_start_at_the_first_test_frame(studio):
     view = studio.deploy_view
     assert view.sets.options == [] and view.frame.value == int(studio.state.split()[1][0]) + 1
+    assert view.from_reference.visible and not view.from_reference.value
     assert view.reference is not None and view.train_button.name == "Train every atom's atomic_energy (TL and DL)"
     view.folder.value = "/somewhere"
     view.upload.param.update(filename=["a.model"], value=[b"x"])
@@ -63,4 +64,8 @@ def test_a_folder_on_the_server_deploys_in_the_worker(studio, demo, tmp_path):
     assert view.export_set.value == "folder" and not view.json_download.disabled
     assert len(view.frequency_table.object) == 21 and "folder − ref" in view.frequency_table.object
     assert view.summary.object.loc[0, "steps"] == done.document["steps"]
+    view.from_reference.value = True
+    assert view.frame.disabled and view.deploy()
+    settle(studio)
+    assert view.model.results["folder"].document["start"] == {"file": str(view.reference_file), "geometry": "start"}
     assert studio.internal_errors == 0
