@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from fflux_studio.campaign.train import describe, train_task
 from fflux_studio.optimize.cancel_flag import CancelFlag
+from fflux_studio.orphans import exit_with_parent
 
 
 def cancelled_record(task) -> dict:
@@ -75,8 +76,10 @@ _worker = {}
 
 
 def _start_worker(blas_threads, cancel, started) -> None:
-    """Pool initialiser: BLAS threads bounded, SIGINT left to the parent (it cancels through ``cancel``)."""
+    """Pool initialiser: BLAS threads bounded, SIGINT left to the parent (it cancels through ``cancel``),
+    and the worker ends with its parent (a killed CLI or Studio campaign process leaves no pool behind)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
     threadpool_limits(blas_threads)
     _worker.update(cancel=cancel, started=started)
 

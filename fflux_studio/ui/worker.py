@@ -12,10 +12,9 @@ Panel or HoloViews object, and each session builds its own Worker.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
-import multiprocessing.connection
-import os
 import queue
 import threading
 import traceback
@@ -27,6 +26,7 @@ from fflux_studio.gpr import NotPositiveDefinite
 from fflux_studio.io.errors import InputError
 from fflux_studio.optimize.cancel_flag import CancelFlag
 from fflux_studio.optimize.events import Cancelled
+from fflux_studio.orphans import exit_with_parent
 from fflux_studio.ui.messages import Finished
 
 # What bad input or a hopeless fit raise: shown to the user as its message. ValueError and
@@ -58,13 +58,6 @@ def _forward(commands, inbox) -> None:
             return
 
 
-def _orphaned() -> None:
-    """In the worker process: end at once when the server's process is gone (killed or stopped),
-    instead of computing on for nobody while holding the server's terminal."""
-    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
-    os._exit(1)
-
-
 def _outcome(task: str, job, emit, cancel, inbox) -> Finished:
     try:
         job(emit, cancel, inbox)
@@ -83,7 +76,7 @@ def _outcome(task: str, job, emit, cancel, inbox) -> Finished:
 def run_job(task: str, job, events, commands, cancel) -> None:
     """The worker process's main: one BLAS thread, the job, and always exactly one Finished."""
     threadpool_limits(1)
-    threading.Thread(target=_orphaned, name="fflux-orphaned", daemon=True).start()
+    exit_with_parent()  # the server's process gone (killed or stopped): end, do not compute for nobody
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_forward, args=(commands, inbox), name="fflux-commands", daemon=True).start()
     events.put(_outcome(task, job, events.put, cancel, inbox))
@@ -113,13 +106,21 @@ class Worker:
         """True until the job's process has ended and its Finished message is being queued."""
         return not self.idle.is_set()
 
-    def start(self, task: str, job) -> None:
-        """Run ``job(emit, cancel, inbox)`` (picklable) in a fresh worker process."""
+    def start(self, task: str, job, children: bool = False) -> None:
+        """Run ``job(emit, cancel, inbox)`` (picklable) in a fresh worker process.
+
+        ``children``: the job starts processes of its own (a campaign's pool), which a daemon process
+        may not. Such a process is not a daemon, and Python joins non-daemon children when it exits,
+        so until the job ends an exit hook cancels it and stops it (else stopping the server would
+        wait for a whole campaign).
+        """
         if self.busy:
             raise Busy(f"{self.task} is still running; cancel it first")
         cancel, events, commands = CancelFlag(self.context), self.context.Queue(), self.context.Queue()
         process = self.context.Process(target=run_job, args=(task, job, events, commands, cancel),
-                                       name=f"fflux-{task}", daemon=True)
+                                       name=f"fflux-{task}", daemon=not children)
+        if children:
+            atexit.register(self.stop)
         process.start()
         self.task, self.cancel, self.commands, self.process = task, cancel, commands, process
         self.idle.clear()
@@ -144,6 +145,7 @@ class Worker:
                 if message.details:
                     log.error("%s failed in its worker process:\n%s", task, message.details)
                 process.join()
+                atexit.unregister(self.stop)
                 self.idle.set()
             self.queue.put(message)
             if isinstance(message, Finished):

@@ -1,7 +1,10 @@
 """Local worker processes give the models this process gives, bit for bit, and stop when cancelled."""
 
+import multiprocessing
 import threading
+import time
 
+import psutil
 import pytest
 
 from fflux_studio.campaign import InProcessExecutor, ProcessExecutor, run_campaign
@@ -38,3 +41,32 @@ def test_cancel_stops_running_workers_and_keeps_finished_models(tasks, tmp_path)
     assert status.count("cancelled") >= 3 and set(status) <= {"trained", "cancelled"}
     assert sorted(p.name for p in tmp_path.glob("*.model")) == sorted(
         t.file_name for t, s in zip(tasks, status) if s == "trained")
+
+
+def _hold_pool(tasks, folder, pids):
+    """A stand-in for a campaign process: a 2-worker pool busy with ``tasks``, then killed."""
+    with ProcessExecutor(2) as executor:
+        for task in tasks:
+            executor.submit(task, folder)
+        pids.put([child.pid for child in psutil.Process().children()])
+        time.sleep(600)
+
+
+def test_pool_workers_end_when_the_process_holding_the_pool_is_killed(tasks, tmp_path):
+    """A killed campaign process (a Studio session closed, a CLI killed with -9) leaves no pool
+    worker computing, or waiting on its task queue, for ever."""
+    context = multiprocessing.get_context("spawn")
+    pids = context.SimpleQueue()
+    holder = context.Process(target=_hold_pool, args=(tasks * 20, tmp_path, pids))
+    holder.start()
+    try:
+        workers = pids.get()
+        assert workers
+        holder.kill()
+        deadline = time.monotonic() + 60
+        while any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in workers):
+            assert time.monotonic() < deadline, "a pool worker outlived the process that held its pool"
+            time.sleep(0.1)
+    finally:
+        holder.kill()
+        holder.join(10)

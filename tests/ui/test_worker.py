@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
+import subprocess
+import sys
 import threading
 import time
 
 import numpy as np
+import psutil
 import pytest
 
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -280,3 +284,66 @@ def test_load_job_hands_over_the_dataset():
 
 def toy_dataset(x, y):
     return Dataset("toy", {"A1": AtomFeatures("A1", x)}, {"A1": {"iqa": y}})
+
+
+def _child_square(value, answer):
+    answer.put(value * value)
+
+
+def start_a_process(emit, cancel, inbox):
+    """What a campaign job does: start processes of its own (a daemon process may not)."""
+    context = multiprocessing.get_context("spawn")
+    answer = context.SimpleQueue()
+    child = context.Process(target=_child_square, args=(7, answer))
+    child.start()
+    emit(Loaded(answer.get(), "from a grandchild"))
+    child.join()
+
+
+def test_a_job_with_children_may_start_processes_and_a_plain_job_may_not():
+    worker = Worker()
+    worker.start("pool", start_a_process, children=True)
+    messages = finish(worker)
+    assert messages[0].dataset == 49 and messages[-1].status == "done"
+    worker.start("pool", start_a_process)
+    assert "daemonic processes are not allowed to have children" in finish(worker)[-1].message
+
+
+EXITING = """
+import sys, time
+sys.path.insert(0, {folder!r})
+from fflux_studio.ui.worker import Worker
+from endless import endless
+if __name__ == "__main__":
+    worker = Worker()
+    worker.start("campaign", endless, children=True)
+    while not worker.drain():
+        time.sleep(0.05)
+    print(worker.process.pid, flush=True)
+"""
+
+ENDLESS = """
+import time
+from fflux_studio.optimize.events import check_cancel
+from fflux_studio.ui.messages import Loaded
+
+def endless(emit, cancel, inbox):
+    emit(Loaded(None, "started"))
+    while True:
+        check_cancel(cancel)
+        time.sleep(0.01)
+"""
+
+
+def test_the_server_exits_while_a_job_with_children_runs(tmp_path):
+    """A non-daemon job process would be waited for at interpreter exit; the exit hook stops it."""
+    (tmp_path / "endless.py").write_text(ENDLESS)
+    script = tmp_path / "server.py"
+    script.write_text(EXITING.format(folder=str(tmp_path)))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    job = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 30
+    while psutil.pid_exists(job) and psutil.Process(job).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the job's process outlived the server"
+        time.sleep(0.05)
