@@ -2,7 +2,9 @@
 pickle, so the engine can run in another process and the page never shares an object with it.
 
 Engine -> page: Started, Iteration, LandscapeGrid, RunDone, LearningPoint, Loaded, Finished
-(every job ends with exactly one Finished). Page -> engine: ChoosePair. Inside the engine's
+(every job ends with exactly one Finished); a campaign sends CampaignPlan, the campaign's own
+TaskEvent (fflux_studio.campaign.events) for every change of a model's state, ModelErrors and
+TotalErrors. Page -> engine: ChoosePair. Inside the engine's
 process, the landscape thread also receives Follow, Finish and Stop from the optimiser's thread.
 """
 
@@ -83,6 +85,39 @@ class Finished:
     status: str
     message: str = ""
     details: str = ""
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """A campaign's grid (atoms x properties), its folder and workers; ``energy`` is the property whose
+    sum over ``molecule`` (every atom) is the molecule's energy, None when the campaign cannot give it."""
+
+    atoms: tuple
+    properties: tuple
+    folder: str
+    workers: int
+    molecule: tuple
+    energy: str | None
+
+
+@dataclass(frozen=True)
+class ModelErrors:
+    """A finished model's errors on the held-out frames, in display units."""
+
+    atom: str
+    property: str
+    errors: np.ndarray
+    unit: str
+
+
+@dataclass(frozen=True)
+class TotalErrors:
+    """The molecule's energy error per held-out frame (sum of its atoms' predictions minus the sum of
+    their references), in display units."""
+
+    property: str
+    errors: np.ndarray
+    unit: str
 
 
 @dataclass(frozen=True)
