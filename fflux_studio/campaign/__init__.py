@@ -8,10 +8,18 @@ model, records failures and goes on, and reports every task's state to an ``on_e
 """
 
 from fflux_studio.campaign.events import STATES, TaskEvent
-from fflux_studio.campaign.dask_executor import DaskExecutor
 from fflux_studio.campaign.executors import InProcessExecutor, ProcessExecutor
 from fflux_studio.campaign.runner import run_campaign
 from fflux_studio.campaign.task import CampaignTask, plan_tasks
 
 __all__ = ["CampaignTask", "plan_tasks", "run_campaign", "TaskEvent", "STATES", "InProcessExecutor",
            "ProcessExecutor", "DaskExecutor"]
+
+
+def __getattr__(name: str):
+    """DaskExecutor imported when asked for: importing Dask's ``distributed`` takes about 3 s, which
+    every process touching the campaign (each pool worker, the Studio's server) would pay for nothing."""
+    if name == "DaskExecutor":
+        from fflux_studio.campaign.dask_executor import DaskExecutor
+        return DaskExecutor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
