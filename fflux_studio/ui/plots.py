@@ -20,6 +20,7 @@ TRACE_COLUMNS = ("iteration", "evaluations", "seconds", "log_likelihood")
 X_LABELS = {"iteration": "iteration", "evaluations": "likelihood evaluations", "seconds": "wall time (s)"}
 PROTOCOL_COLORS = {"tl": "#1f77b4", "dl": "#d62728"}
 PROTOCOL_NAMES = {"tl": "TL", "dl": "DL"}
+OTHER_COLOR = "#2f4f4f"  # a curve that is not a protocol's (a campaign's model, the molecule's total)
 DASHES = {"dl": "dashed"}  # TL solid, DL dashed: coinciding S-curves stay told apart
 PATH_COLOR = "#e6194b"
 SOURCE_COLORS = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#ff7f0e", "#2ca02c")
@@ -145,10 +146,10 @@ def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
         curves.append(hv.Curve((np.maximum(absolute, 1e-12), percent), hv.Dimension("error", label=f"|error| ({unit})"),
                                hv.Dimension("percentile", label="points (%)", range=(0, 100)),
                                label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
-            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), line_width=2,
+            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol, OTHER_COLOR), line_width=2,
                           line_dash=DASHES.get(protocol, "solid"), responsive=True, height=320, show_grid=True,
                           **TOOLS, backend="bokeh"),
-            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol), linewidth=2,
+            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol, OTHER_COLOR), linewidth=2,
                           linestyle=DASHES.get(protocol, "solid"), backend="matplotlib")))
     return hv.Overlay(curves).opts(hv.opts.Overlay(legend_position="bottom_right", title="S-curves", backend="bokeh"),
                                    hv.opts.Overlay(legend_position="bottom_right", title="S-curves",
@@ -222,3 +223,34 @@ def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) ->
         frame_width=480, data_aspect=1, xaxis=None, yaxis=None, show_legend=False,
         xlim=(flat[:, 0].min() - pad, flat[:, 0].max() + pad), ylim=(flat[:, 1].min() - pad, flat[:, 1].max() + pad),
         title="Frame 1: modelled atom ringed, ALF labelled"))
+
+
+STATE_COLORS = {"queued": "#eeeeee", "running": "#ffd54f", "trained": "#66bb6a", "skipped": "#a5d6a7",
+                "failed": "#ef5350", "cancelled": "#bdbdbd"}
+"""A campaign model's colour by state, in the order of fflux_studio.campaign.events.STATES."""
+
+
+def campaign_grid(table: pd.DataFrame, atoms, properties) -> hv.Overlay:
+    """The campaign's models, atoms across and properties down, coloured by state (table: grid()
+    of CampaignState); hovering a cell gives its ln L and test RMSE, a finished cell shows its test
+    RMSE, clicking one selects it (the tap tool), and the selected one is outlined."""
+    kdims = [hv.Dimension("atom", values=list(atoms)), hv.Dimension("property", values=list(properties))]
+    tooltips = [("model", "@atom @property"), ("state", "@state"), ("ln L", "@log_likelihood"),
+                ("test RMSE", "@test_rmse")]
+    cells = hv.HeatMap(table, kdims, ["code", "state", "log_likelihood", "test_rmse"]).opts(
+        cmap=list(STATE_COLORS.values()), clim=(-0.5, len(STATE_COLORS) - 0.5), color_levels=len(STATE_COLORS),
+        colorbar=False, line_color="white", line_width=3, nonselection_alpha=1.0, selection_line_color="black",
+        tools=["hover", "tap"], default_tools=["save"], hover_tooltips=tooltips, responsive=True,
+        height=90 + 45 * len(properties), xlabel="atom", ylabel="", title="Models: click one for its numbers")
+    text = hv.Labels(table, kdims, "text").opts(text_font_size="9pt", text_color="#202020", default_tools=["save"],
+                                                hooks=[_text_stays_when_a_cell_is_tapped])
+    chosen = hv.HeatMap(table[table["selected"].astype(bool)], kdims, ["code"]).opts(
+        cmap=list(STATE_COLORS.values()), clim=(-0.5, len(STATE_COLORS) - 0.5), fill_alpha=0.0, line_color="black",
+        line_width=4, default_tools=["save"], hooks=[_text_stays_when_a_cell_is_tapped])
+    return cells * chosen * text
+
+
+def _text_stays_when_a_cell_is_tapped(plot, _element) -> None:
+    """A tap selects a cell in every glyph of the figure, and Bokeh greys the others (text, outline)."""
+    renderer = plot.handles["glyph_renderer"]
+    renderer.nonselection_glyph = renderer.glyph

@@ -23,12 +23,14 @@ from fflux_studio.demo import demo_path, list_demos
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
-from fflux_studio.ui import jobs
+from fflux_studio.ui import campaign_job, jobs
+from fflux_studio.ui.campaign_state import CampaignState
 from fflux_studio.ui.learning_sizes import check_size
 from fflux_studio.ui.messages import ChoosePair, Finished, Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.run_traces import RunTraces
 from fflux_studio.ui.state import PROTOCOLS, StudioState
+from fflux_studio.ui.views.campaign import CampaignView
 from fflux_studio.ui.views.compare import CompareView
 from fflux_studio.ui.views.data import DataView
 from fflux_studio.ui.views.deploy import DEPLOY_TASK, TRAIN_TASK, DeployView
@@ -39,7 +41,7 @@ from fflux_studio.ui.worker import Worker
 PERIOD_MS = 150
 TOAST_MS = {"success": 2500, "info": 2500, "warning": 4000, "error": 6000}
 DEFAULT_DEMO = "ethanol"
-TABS = {"data": 0, "train": 1, "compare": 2, "export": 3, "deploy": 4}
+TABS = {"data": 0, "train": 1, "compare": 2, "campaign": 3, "export": 4, "deploy": 5}
 TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
@@ -71,12 +73,15 @@ class Studio(Viewer):
         self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
         self.export_view = ExportView(self.state, self.traces)
         self.deploy_view = DeployView(self.state, self._launch, self.notify, self.uploads.name)
+        self.campaigns = tempfile.TemporaryDirectory(prefix="fflux-campaign-")  # removed when the session ends
+        self.campaign_view = CampaignView(self.state, CampaignState(), self.start_campaign, self.cancel,
+                                          self.campaigns.name)
         self.handlers = {Loaded: self._loaded, Started: self._started, Iteration: self._iteration,
                          RunDone: self._run_done, LearningPoint: self._learning_point, Finished: self._finished}
         self._controls()
         self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
-                            ("Export", self.export_view), ("Deploy", self.deploy_view), dynamic=True,
-                            sizing_mode="stretch_width")
+                            ("Campaign", self.campaign_view), ("Export", self.export_view),
+                            ("Deploy", self.deploy_view), dynamic=True, sizing_mode="stretch_width")
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             pn.state.on_session_destroyed(self._destroyed)
         if path is not None:
@@ -98,11 +103,11 @@ class Studio(Viewer):
 
     # --- starting work -------------------------------------------------------------------------
 
-    def _launch(self, task: str, job) -> bool:
+    def _launch(self, task: str, job, children: bool = False) -> bool:
         if self.worker.busy:
             self.notify("warning", f"{self.worker.task} is still running: cancel it or wait")
             return False
-        self.worker.start(task, job)
+        self.worker.start(task, job, children=children)
         self.estimate = None
         self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None)
         self.start_button.disabled, self.cancel_button.disabled = True, False
@@ -195,6 +200,16 @@ class Studio(Viewer):
         self._learning_points = 2 * len(sizes)
         return self._launch("learning curve", functools.partial(jobs.learning, problem, settings, sizes))
 
+    def start_campaign(self) -> bool:
+        """The Campaign step's models as one campaign, in a worker process with a pool of its own
+        (campaign_job.py says why), into this session's campaign folder."""
+        try:
+            request = self.campaign_view.campaign.request(self.state, self.campaigns.name)
+        except (ValueError, DatasetError) as err:
+            self.notify("error", f"Cannot start the campaign: {err}")
+            return False
+        return self._launch("campaign", functools.partial(campaign_job.run, request), children=True)
+
     def choose_pair(self, pair) -> None:
         """Landscape axes chosen on the page (None: the two most influential features)."""
         self.pair = pair
@@ -240,7 +255,8 @@ class Studio(Viewer):
             self.notify("error", f"Internal error while updating the page: {type(err).__name__}: {err}")
 
     def _ingest(self, messages: list[dict]) -> None:
-        if self.train_view.ingest(messages) | self.deploy_view.ingest(messages):
+        changed = [view.ingest(messages) for view in (self.train_view, self.deploy_view, self.campaign_view)]
+        if any(changed):
             self.update_times.append(time.perf_counter())
 
     def _loaded(self, message: Loaded) -> None:
@@ -281,7 +297,7 @@ class Studio(Viewer):
             self.notify("warning", f"{message.task.capitalize()} cancelled; earlier results are kept")
         elif status == "failed":
             self.notify("error", f"{message.task.capitalize()} failed: {message.message}")
-        elif message.task in ("train", "compare", "learning curve", DEPLOY_TASK, TRAIN_TASK):
+        elif message.task in ("train", "compare", "learning curve", DEPLOY_TASK, TRAIN_TASK, "campaign"):
             self.notify("success", f"{message.task.capitalize()} finished")
 
     def notify(self, level: str, text: str) -> None:
@@ -319,6 +335,7 @@ class Studio(Viewer):
             self._callback.stop()
         self.worker.stop(timeout=0)
         self.uploads.cleanup()
+        self.campaigns.cleanup()
 
     def __panel__(self):
         header = pn.Row(self.protocol, self.start_button, self.cancel_button, self.progress, self.status,
