@@ -9,7 +9,12 @@ tab is opened several times. Printed:
   under 300 ms), ``first_plot_s``, from asking for the page to the browser showing its first plot
   (goal: under 2 s), and ``build_ms``, the app factory (Studio and its page).
 
-Needs Debian's Chromium at /usr/bin/chromium. Usage: ``python benchmarks/ui_rates.py [--seconds 20]``.
+With ``--campaign``, instead: one tab runs a 2-worker campaign (the ethanol demo, every atom x
+property, TL) from the Campaign step while a second tab is opened several times; the same loads
+are timed first with nothing running, so ``slowdown`` compares the two in one run.
+
+Needs Debian's Chromium at /usr/bin/chromium. Usage: ``python benchmarks/ui_rates.py [--seconds 20]``,
+``python benchmarks/ui_rates.py --campaign [--loads 4] [--train-size 1000]``.
 """
 
 from __future__ import annotations
@@ -80,13 +85,87 @@ def start_long_run(page, studio) -> None:
     page.get_by_role("button", name="Start training").click()
 
 
+def time_loads(browser, url: str, access: AccessLog, loads: int, going=lambda: True) -> dict:
+    """Open the page ``loads`` times in fresh contexts (while ``going()``): Tornado's server time and
+    the time until the browser shows the first plot."""
+    served_before, first_plot = len(access.ms), []
+    while len(first_plot) < loads and going():
+        context = browser.new_context(viewport={"width": 1400, "height": 1200})
+        began = time.perf_counter()
+        context.new_page().goto(url)
+        context.pages[0].locator("canvas").first.wait_for(timeout=60_000)
+        first_plot.append(time.perf_counter() - began)
+        context.close()
+    return {"loads": len(first_plot), "server_ms": median_max(access.ms[served_before:]),
+            "first_plot_s": median_max(first_plot)}
+
+
+def campaign_page_time(args) -> dict:
+    """A second tab's page time while a 2-worker campaign runs in the first, and without it."""
+    studios, access = [], AccessLog()
+    logging.getLogger("tornado.access").setLevel(logging.INFO)
+    logging.getLogger("tornado.access").addHandler(access)
+
+    def create():
+        studio = Studio()
+        studios.append(studio)
+        return studio.page()
+
+    thread = pn.serve({"studio": create}, threaded=True, port=0, show=False, start=True)
+    try:
+        server = wait_until(lambda: pn.state._servers.get(thread.server_id), 30, "server")[0]
+        url = f"http://localhost:{server.port}/studio"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+            page.goto(url)
+            studio = wait_until(lambda: studios and studios[0], 60, "the campaign tab's session")
+            wait_until(lambda: studio.state.dataset is not None, 120, "demo dataset")
+            page.get_by_text("1500", exact=False).first.wait_for(timeout=30_000)
+            page.get_by_label("Train size").fill(str(args.train_size))
+            page.get_by_label("Train size").press("Enter")
+            wait_until(lambda: studio.state.train_size == args.train_size, 10, "the training set's size")
+            idle = time_loads(browser, url, access, args.loads)
+            campaign = studio.campaign_view.campaign
+            assert (campaign.workers, campaign.protocol) == (2, "tl"), "the defaults on a machine with 2 cores or more"
+            page.locator(".bk-tab", has_text="Campaign").click()
+            page.get_by_role("button", name="Start campaign").click()
+            wait_until(lambda: campaign.counts()["running"] == 2, 120, "two models training")
+            started = time.perf_counter()
+            during = time_loads(browser, url, access, args.loads, lambda: studio.worker.busy)
+            during["campaign_still_running"] = studio.worker.busy
+            during["models_finished_meanwhile"] = campaign.finished()
+            during["seconds"] = round(time.perf_counter() - started, 1)
+            studio.cancel()
+            wait_until(lambda: not studio.worker.busy, 60, "the campaign to stop")
+            browser.close()
+    finally:
+        for studio in studios:
+            studio.worker.stop(timeout=5)
+        thread.stop()
+    ratio = (during["server_ms"]["median"] / idle["server_ms"]["median"]
+             if during["server_ms"]["median"] and idle["server_ms"]["median"] else None)
+    plot_ratio = (during["first_plot_s"]["median"] / idle["first_plot_s"]["median"]
+                  if during["first_plot_s"]["median"] and idle["first_plot_s"]["median"] else None)
+    return {"campaign": {"system": "ethanol", "models": len(campaign.states), "workers": 2,
+                         "n_train": args.train_size, "protocol": "tl"},
+            "second_tab_idle": idle, "second_tab_during_campaign": during,
+            "slowdown": {"server_ms": ratio and round(ratio, 2), "first_plot_s": plot_ratio and round(plot_ratio, 2)}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to watch the runs (default 20)")
     parser.add_argument("--loads", type=int, default=4, help="third-tab page loads to time (default 4)")
+    parser.add_argument("--campaign", action="store_true",
+                        help="time a second tab while a 2-worker campaign runs in the first (see above)")
+    parser.add_argument("--train-size", type=int, default=1000, help="training frames of the campaign (default 1000)")
     args = parser.parse_args()
 
     pn.extension(notifications=True)
+    if args.campaign:
+        print(json.dumps(campaign_page_time(args), indent=2))
+        return
     studios, build_seconds = [], []
     access = AccessLog()
     logging.getLogger("tornado.access").setLevel(logging.INFO)

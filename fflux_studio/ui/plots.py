@@ -143,13 +143,14 @@ def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
     curves = []
     for protocol, values in errors.items():
         absolute, percent = s_curve(values)
+        color = PROTOCOL_COLORS.get(protocol, OTHER_COLOR)
         curves.append(hv.Curve((np.maximum(absolute, 1e-12), percent), hv.Dimension("error", label=f"|error| ({unit})"),
                                hv.Dimension("percentile", label="points (%)", range=(0, 100)),
                                label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
-            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol, OTHER_COLOR), line_width=2,
+            hv.opts.Curve(interpolation="steps-post", logx=True, color=color, line_width=2,
                           line_dash=DASHES.get(protocol, "solid"), responsive=True, height=320, show_grid=True,
                           **TOOLS, backend="bokeh"),
-            hv.opts.Curve(interpolation="steps-post", logx=True, color=PROTOCOL_COLORS.get(protocol, OTHER_COLOR), linewidth=2,
+            hv.opts.Curve(interpolation="steps-post", logx=True, color=color, linewidth=2,
                           linestyle=DASHES.get(protocol, "solid"), backend="matplotlib")))
     return hv.Overlay(curves).opts(hv.opts.Overlay(legend_position="bottom_right", title="S-curves", backend="bokeh"),
                                    hv.opts.Overlay(legend_position="bottom_right", title="S-curves",

@@ -137,7 +137,8 @@ class CampaignView(Viewer):
 
     def _status(self, *_events) -> None:
         running = self.state.status == "running"
-        self.start_button.disabled, self.cancel_button.disabled = running, not (running and self.state.task == "campaign")
+        self.start_button.disabled = running
+        self.cancel_button.disabled = not (running and self.state.task == "campaign")
 
     def _build_grid(self) -> None:
         """A new figure for a new campaign's axes; its cells then change through the pipe."""
