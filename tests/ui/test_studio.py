@@ -1,4 +1,5 @@
-"""The Studio's upload folder: one per session, empty between uploads, gone when the session ends."""
+"""The Studio's upload folder: one per session, empty between uploads, gone when the session ends;
+its drain's status redraws."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from fflux_studio.protocols import ProtocolSettings
+from fflux_studio.ui import studio as studio_module
+from fflux_studio.ui.messages import Iteration
+from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.studio import Studio
 
 WATER = "".join(f"3\nProperties=species:S:1:pos:R:3:iqa:R:1\nO 0 0 0 -75.4\nH {0.96 + 0.01 * i} 0 0 -0.5\n"
@@ -29,3 +34,29 @@ def test_upload_folder_lives_as_long_as_the_session():
     assert folder.is_dir() and not list(folder.iterdir())
     studio._destroyed(None)
     assert not folder.exists()
+
+
+def direct_step(k: int, seconds: float) -> Iteration:
+    return Iteration("dl", {"phase": "direct", "source": None, "iteration": k, "log_likelihood": 1.0,
+                            "log_theta": [0.0] * 3, "seconds": seconds, "evaluations": k})
+
+
+def test_the_running_status_is_redrawn_at_most_once_per_status_period(monkeypatch):
+    """Every tick's points are drawn, but the status text (re-rendered Markdown) follows once a second."""
+    clock = [100.0]
+    monkeypatch.setattr(studio_module.time, "monotonic", lambda: clock[0])
+    studio = Studio(demo=None)
+    studio.state.status = "running"
+    studio.estimate = ProgressEstimate.for_settings("dl", ProtocolSettings(), 50, 3)
+    redraws = []
+    studio.state.param.watch(redraws.append, "elapsed")
+    for tick in range(1, 6):
+        studio.worker.queue.put(direct_step(tick, 0.15 * tick))
+        assert studio.drain() == 1
+        clock[0] += 0.15
+    assert [event.new for event in redraws] == [0.15]
+    clock[0] += studio_module.STATUS_SECONDS
+    studio.worker.queue.put(direct_step(6, 0.9))
+    studio.drain()
+    assert [event.new for event in redraws] == [0.15, 0.9] and studio.update_times
+    studio._destroyed(None)
