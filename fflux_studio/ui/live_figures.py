@@ -151,6 +151,7 @@ class LandscapeFigure:
         if pair != self.pair:
             self.figure.xaxis.axis_label, self.figure.yaxis.axis_label = (d.label for d in plots.theta_dims(*pair))
             self.pair = pair
+        self.legend["optimiser path"].visible = len(a) > 0
         self._seeds(seeds, box)
         if box is not None:
             (x0, x1), (y0, y1) = box

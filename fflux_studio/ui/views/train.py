@@ -62,7 +62,6 @@ class TrainView(Viewer):
         titles = {"seeding": TITLES["seeding"], "full": TITLES["full"].format(protocol=plots.PROTOCOL_NAMES[book.protocol])}
         for name, figure in self.figures.items():
             figure.restart(titles[name], color, rows.get(name, []))
-        self.figures["seeding"].figure.visible = book.protocol == "tl"  # the pane follows its figure
         self.landscape.grid(self.traces.landscape)
 
     def _build(self) -> None:
@@ -139,6 +138,8 @@ class TrainView(Viewer):
             self.landscape.grid(traces.landscape)
         if landscape or restart:
             self._show_path()
+        seeding = self.figures["seeding"]
+        seeding.figure.visible = seeding.rows() > 0  # DL, and TL on too few points to seed, have none; the pane follows
         traces.revision += 1
         return True
 

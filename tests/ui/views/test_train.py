@@ -45,7 +45,11 @@ def test_a_new_tab_builds_its_figures_when_its_first_run_starts():
     train.ingest([START])
     assert train.full_pane.object is train.figures["full"].figure
     assert train.landscape_pane.object is train.landscape.figure
-    assert train.seeding_pane.object is train.figures["seeding"].figure and train.seeding_pane.object.visible
+    assert train.seeding_pane.object is train.figures["seeding"].figure
+    assert not train.seeding_pane.object.visible, "no seeding figure before a seeding point"
+    assert not train.landscape.legend["optimiser path"].visible, "no legend entry for a path not drawn yet"
+    train.ingest([iteration(1)])
+    assert train.seeding_pane.object.visible
 
 
 def test_a_run_whose_start_arrives_alone_streams_later_iterations():
