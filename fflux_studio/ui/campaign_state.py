@@ -16,7 +16,6 @@ import param
 
 from fflux_studio.campaign import TaskEvent
 from fflux_studio.campaign.events import FINAL, STATES
-from fflux_studio.campaign.task import TRANSFERS
 from fflux_studio.ui.campaign_job import CampaignRequest
 from fflux_studio.ui.messages import CampaignPlan, ModelErrors, TotalErrors
 from fflux_studio.ui.state import PROTOCOLS

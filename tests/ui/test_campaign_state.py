@@ -9,7 +9,8 @@ import pytest
 from fflux_studio.campaign import TaskEvent
 from fflux_studio.demo import demo_path
 from fflux_studio.io.load import load_dataset
-from fflux_studio.ui.campaign_state import CampaignState, default_workers
+from fflux_studio.campaign.task import TRANSFERS
+from fflux_studio.ui.campaign_state import TRANSFER_NAMES, CampaignState, default_workers
 from fflux_studio.ui.messages import CampaignPlan, ModelErrors, TotalErrors
 from fflux_studio.ui.state import StudioState
 
@@ -20,6 +21,10 @@ def event(atom, prop, state, seconds=None, **record):
     if seconds is not None:
         record["seconds"] = {"total": seconds}
     return TaskEvent(f"{atom}-{prop}", atom, prop, state, {"status": state, **record})
+
+
+def test_the_page_offers_every_transfer_the_campaign_knows():
+    assert sorted(TRANSFER_NAMES.values()) == sorted(TRANSFERS)
 
 
 def test_two_workers_where_there_are_two_cores():
