@@ -9,7 +9,7 @@ widgets or plots; they, and everything they send, pickle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -19,7 +19,11 @@ from fflux_studio.metrics import mae, rmse
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
 from fflux_studio.ui.landscape import LandscapeTracker
 from fflux_studio.ui.messages import Iteration, LearningPoint, Loaded, RunDone, Started
+from fflux_studio.ui.predictions import Predictions
 from fflux_studio.units import to_display
+
+REPEAT_UNDER_SECONDS = 20.0
+"""A learning-curve size is repeated over random states when its first run took less than this."""
 
 
 @dataclass(frozen=True)
@@ -32,17 +36,25 @@ class Problem:
     y_test: np.ndarray
     target_unit: str
     metadata: dict = field(default_factory=dict)
+    test_frames: np.ndarray | None = None  # the test points' 0-based indices in the loaded data
 
 
 @dataclass
 class Run:
-    """A finished training: the engine's result, the model, and its test errors in display units."""
+    """A finished training: the engine's result, the model, and its test predictions in display units."""
 
     protocol: str
     result: ProtocolResult
     model: GPRModel
-    errors: np.ndarray
-    unit: str
+    predictions: Predictions
+
+    @property
+    def errors(self) -> np.ndarray:
+        return self.predictions.errors
+
+    @property
+    def unit(self) -> str:
+        return self.predictions.unit
 
     @property
     def metrics(self) -> dict:
@@ -73,8 +85,8 @@ def train(protocol: str, problem: Problem, settings: ProtocolSettings, emit, can
     try:
         result = run_protocol(protocol, problem.x_train, problem.y_train, settings, callback=callback, cancel=cancel)
         model = result.model(**problem.metadata)
-        errors, unit = to_display(model.predict(problem.x_test) - problem.y_test, problem.target_unit)
-        run = Run(protocol, result, model, np.asarray(errors), unit)
+        predictions = Predictions.of(model, problem.x_test, problem.y_test, problem.target_unit, problem.test_frames)
+        run = Run(protocol, result, model, predictions)
         emit(RunDone(protocol, run))
         tracker.follow(result.log_theta)
         tracker.finish()
@@ -100,16 +112,26 @@ def landscape_at(x, y, settings: ProtocolSettings, log_theta, pair, emit, cancel
     tracker.start().thread.join()
 
 
-def learning(problem: Problem, settings: ProtocolSettings, sizes, emit, cancel, inbox=None) -> None:
-    """TL and DL trained on nested subsets of the training set, one size at a time, so the page
-    can show each point as it arrives (the subsets depend only on the random state and size)."""
-    for protocol in ("tl", "dl"):
-        for size in sizes:
-            point, = learning_curve(protocol, problem.x_train, problem.y_train, problem.x_test, problem.y_test,
-                                    [size], settings, cancel=cancel)
-            (rmse_, mae_), unit = to_display(np.array([point.rmse, point.mae]), problem.target_unit)
-            emit(LearningPoint({"protocol": protocol, "size": point.n, "rmse": float(rmse_), "mae": float(mae_),
-                                "seconds": point.seconds, "unit": unit}))
+def learning(problem: Problem, tl: ProtocolSettings, dl: ProtocolSettings, sizes, repeats: int, emit, cancel,
+             inbox=None) -> None:
+    """TL and DL trained on nested subsets of the training set, smallest size first, one message per
+    run so the page shows each point as it arrives. Each size is trained with ``repeats`` random
+    states (the subset and the optimisers' starts: random state r, r + 1, ...) when its first run
+    took under REPEAT_UNDER_SECONDS; TL and DL with the same random state see the same subset."""
+    for size in sizes:
+        quick = {}
+        for repeat in range(repeats):
+            for protocol, settings in (("tl", tl), ("dl", dl)):
+                if repeat and not quick[protocol]:
+                    continue
+                random_state = (settings.random_state or 0) + repeat
+                point, = learning_curve(protocol, problem.x_train, problem.y_train, problem.x_test, problem.y_test,
+                                        [size], replace(settings, random_state=random_state), cancel=cancel)
+                quick.setdefault(protocol, point.seconds < REPEAT_UNDER_SECONDS)
+                (rmse_, mae_), unit = to_display(np.array([point.rmse, point.mae]), problem.target_unit)
+                emit(LearningPoint({"protocol": protocol, "size": point.n, "random_state": random_state,
+                                    "rmse": float(rmse_), "mae": float(mae_), "seconds": point.seconds,
+                                    "unit": unit}))
 
 
 def load(loader, source: str, emit, cancel, inbox=None) -> None:

@@ -59,7 +59,7 @@ def test_exports(tmp_path):
     live = studio.traces.figures()
     # A Compare ends on DL, yet TL's seeding figure and its landscape are exported too.
     expected = {"tl_ln_likelihood_seeding", "tl_ln_likelihood_full", "tl_landscape", "dl_ln_likelihood_full",
-                "dl_landscape", "s_curves", "phase_times"}
+                "dl_landscape", "s_curves", "phase_times", "parity"}
     for backend, suffix in (("matplotlib", ".png"), ("bokeh", ".html")):
         with zipfile.ZipFile(io.BytesIO(figures_zip(studio.state, backend, live))) as archive:
             files = {name.removesuffix(suffix): archive.read(name) for name in archive.namelist()}
@@ -104,7 +104,7 @@ def test_a_zip_member_never_leaves_its_folder():
     with pytest.raises(InputError, match="the system name '../../escaped' cannot be part of a model file name"):
         studio.problem()
     model = GPRModel.fit(x, x.sum(axis=1), np.ones(3), Kernel.named("rbf", 3), system="../escaped", atom="A1")
-    runs = {p: Run(p, None, model, np.zeros(0), "kJ/mol") for p in ("tl", "dl")}
+    runs = {p: Run(p, None, model, None) for p in ("tl", "dl")}
     with pytest.raises(InputError, match="'../escaped'"):
         model_files(runs)
 
