@@ -63,7 +63,8 @@ class RunDone:
 
 @dataclass(frozen=True)
 class LearningPoint:
-    """One learning-curve point: protocol, size, rmse, mae, seconds, unit."""
+    """One learning-curve run: protocol, size, random_state, rmse, mae, seconds (its wall time in the
+    worker), unit."""
 
     row: dict
 

@@ -78,7 +78,7 @@ class StudioState(param.Parameterized):
     elapsed = param.Number(default=0.0)
     remaining = param.Number(default=None, allow_None=True)
     runs = param.Dict(default={}, doc="protocol -> jobs.Run, the latest finished run of each")
-    learning = param.List(default=[], doc="learning-curve rows: protocol, size, rmse, mae")
+    learning = param.List(default=[], doc="learning-curve runs: protocol, size, random_state, rmse, mae, seconds, unit")
 
     def use(self, dataset, source: str) -> None:
         """Make ``dataset`` current: choose its first atom and property, and sizes that train quickly."""

@@ -31,7 +31,7 @@ from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.run_traces import RunTraces
 from fflux_studio.ui.state import PROTOCOLS, StudioState
 from fflux_studio.ui.views.campaign import CampaignView
-from fflux_studio.ui.views.compare import CompareView
+from fflux_studio.ui.views.compare import MAX_REPEATS, CompareView
 from fflux_studio.ui.views.data import DataView
 from fflux_studio.ui.views.deploy import DEPLOY_TASK, TRAIN_TASK, DeployView
 from fflux_studio.ui.views.export import ExportView
@@ -146,7 +146,7 @@ class Studio(Viewer):
         train, test = state.split()
         x, y = state.dataset.xy(state.atom, state.prop)
         metadata = state.dataset.model_metadata(state.atom, state.prop)
-        return jobs.Problem(x[train], y[train], x[test], y[test], metadata["target_unit"], metadata)
+        return jobs.Problem(x[train], y[train], x[test], y[test], metadata["target_unit"], metadata, test)
 
     def _prepare(self, **overrides):
         """(problem, settings) or None after telling the user what is wrong."""
@@ -182,25 +182,30 @@ class Studio(Viewer):
         self._pending_settings = {"tl": tl, "dl": dl}
         return self._launch("compare", functools.partial(jobs.compare, problem, tl, dl, pair=self.pair))
 
-    def learning_curves(self, sizes_text: str) -> bool:
-        """Test error against training-set size for TL and DL, one point at a time."""
+    def learning_curves(self, sizes_text: str, repeats: int = 3, dl_optimizer: str = "lbfgs") -> bool:
+        """Test error and wall time against training-set size for TL and DL (DL with
+        ``dl_optimizer``), each size over ``repeats`` random states, one point at a time."""
         try:
             sizes = parse_sizes(sizes_text, "training-set size")
         except ValueError as err:
             self.notify("error", f"Training-set sizes: {err}")
             return False
+        if not 1 <= repeats <= MAX_REPEATS:
+            self.notify("error", f"Learning curves: repeats must be between 1 and {MAX_REPEATS}, not {repeats}")
+            return False
         prepared = self._prepare()
         if prepared is None:
             return False
-        problem, settings = prepared
+        problem, tl = prepared
+        dl = self.state.settings(optimizer=dl_optimizer)
         try:
-            sizes = [check_size(size, settings, *problem.x_train.shape) for size in sizes]
+            sizes = sorted({check_size(size, tl, *problem.x_train.shape) for size in sizes})
         except ValueError as err:
             self.notify("error", f"Learning curves: {err}")
             return False
         self.state.learning = []
-        self._learning_points = 2 * len(sizes)
-        return self._launch("learning curve", functools.partial(jobs.learning, problem, settings, sizes))
+        self._learning_points = 2 * len(sizes) * repeats
+        return self._launch("learning curve", functools.partial(jobs.learning, problem, tl, dl, sizes, repeats))
 
     def start_campaign(self) -> bool:
         """The Campaign step's models as one campaign, in a worker process with a pool of its own
