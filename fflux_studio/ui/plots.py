@@ -13,6 +13,7 @@ import pandas as pd
 
 from fflux_studio.metrics import s_curve
 from fflux_studio.ui.landscape_window import edge_markers
+from fflux_studio.ui.learning_spread import spread
 
 hv.Store.set_current_backend("bokeh")
 
@@ -157,30 +158,6 @@ def s_curves(errors: dict[str, np.ndarray], unit: str) -> hv.Overlay:
                                                    backend="matplotlib"))
 
 
-def learning_curves(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Overlay:
-    """Test error against training-set size for each protocol (rows: protocol, size, rmse, mae)."""
-    table = pd.DataFrame(rows, columns=["protocol", "size", "rmse", "mae"])
-    elements = []
-    for protocol in sorted(table["protocol"].unique(), key=lambda p: p != "tl"):  # DL's dashes drawn on top
-        part = table[table["protocol"] == protocol].sort_values("size")
-        color = PROTOCOL_COLORS.get(protocol)
-        label = PROTOCOL_NAMES.get(protocol, protocol)
-        kdim = hv.Dimension("size", label="training points")
-        vdim = hv.Dimension(metric, label=f"test {metric.upper()} ({unit})")
-        elements += [hv.Curve(part, kdim, vdim, label=label).opts(
-                         hv.opts.Curve(color=color, line_width=2, line_dash=DASHES.get(protocol, "solid"), **TOOLS,
-                                       backend="bokeh"),
-                         hv.opts.Curve(color=color, linewidth=2, linestyle=DASHES.get(protocol, "solid"),
-                                       backend="matplotlib")),
-                     hv.Scatter(part, kdim, vdim, label=label).opts(
-                         hv.opts.Scatter(color=color, size=8, **TOOLS, backend="bokeh"),
-                         hv.opts.Scatter(color=color, s=30, backend="matplotlib"))]
-    return hv.Overlay(elements).opts(
-        hv.opts.Overlay(logx=True, logy=True, responsive=True, height=320, show_grid=True,
-                        title="Learning curves", legend_position="top_right", backend="bokeh"),
-        hv.opts.Overlay(logx=True, logy=True, title="Learning curves", backend="matplotlib"))
-
-
 def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
     """Wall time of each phase (seeding, relaxation, total) for each protocol, on a log axis: TL's
     bars stay visible beside a DL that takes a hundred times longer."""
@@ -255,3 +232,81 @@ def _text_stays_when_a_cell_is_tapped(plot, _element) -> None:
     """A tap selects a cell in every glyph of the figure, and Bokeh greys the others (text, outline)."""
     renderer = plot.handles["glyph_renderer"]
     renderer.nonselection_glyph = renderer.glyph
+
+
+def learning_error(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Overlay:
+    """Test error against training-set size (rows: one per run, as the learning job sends them):
+    each protocol's mean over random states, with the band from the smallest to the largest."""
+    return spread_figure(rows, metric, f"test {metric.upper()} ({unit})", "Learning curves: test error",
+                         "top_right")  # errors fall with size: the top right stays empty
+
+
+def learning_time(rows: list[dict]) -> hv.Overlay:
+    """Wall time of one training against its size, mean and min-max band over random states: the
+    cost curve, where TL's advantage over DL grows."""
+    return spread_figure(rows, "seconds", "training wall time (s)", "Learning curves: wall time",
+                         "top_left")  # times grow with size: the top left stays empty
+
+
+def spread_figure(rows: list[dict], value: str, label: str, title: str, legend: str) -> hv.Overlay:
+    """``value`` against training-set size on log axes: per protocol a min-max band, the mean as a
+    line (DL dashed, drawn last) and markers whose hover gives mean, range and number of runs."""
+    table = spread(rows, value)
+    kdim, vdim = hv.Dimension("size", label="training points"), hv.Dimension("mean", label=label)
+    hover = [vdim, hv.Dimension("low", label="min"), hv.Dimension("high", label="max"),
+             hv.Dimension("repeats", label="runs")]
+    elements = []
+    for protocol in sorted(table["protocol"].unique(), key=lambda p: p != "tl"):  # DL's dashes drawn on top
+        part = table[table["protocol"] == protocol].sort_values("size")
+        color, name = PROTOCOL_COLORS.get(protocol), PROTOCOL_NAMES.get(protocol, protocol)
+        dash = DASHES.get(protocol, "solid")
+        band = hv.Area((part["size"], part["low"], part["high"]), kdim, [vdim, "high"], label=name)
+        elements += [band.opts(hv.opts.Area(color=color, alpha=0.2, line_alpha=0,
+                                            default_tools=TOOLS["default_tools"], backend="bokeh"),
+                               hv.opts.Area(color=color, alpha=0.2, linewidth=0, backend="matplotlib")),
+                     hv.Curve(part, kdim, vdim, label=name).opts(
+                         hv.opts.Curve(color=color, line_width=2, line_dash=dash, **TOOLS, backend="bokeh"),
+                         hv.opts.Curve(color=color, linewidth=2, linestyle=dash, backend="matplotlib")),
+                     hv.Scatter(part, kdim, hover, label=name).opts(
+                         hv.opts.Scatter(color=color, size=8, **TOOLS, backend="bokeh"),
+                         hv.opts.Scatter(color=color, s=30, backend="matplotlib"))]
+    return hv.Overlay(elements).opts(
+        hv.opts.Overlay(logx=True, logy=True, responsive=True, height=320, show_grid=True, title=title,
+                        legend_position=legend, padding=0.08, backend="bokeh"),  # end markers not cut in half
+        hv.opts.Overlay(logx=True, logy=True, title=title, legend_position=legend, padding=0.08,
+                        backend="matplotlib"))
+
+
+PARITY_TITLE = "Parity: predicted against reference (test set)"
+PARITY_MARKERS = {"tl": ("circle", "o"), "dl": ("x", "x")}  # (bokeh, matplotlib): coinciding points stay told apart
+
+
+def parity(predictions: dict) -> hv.Overlay:
+    """Predicted against reference value of every test point (protocol -> ui.predictions.Predictions),
+    with the line y = x; hovering a point names its frame in the loaded data and its error."""
+    unit = next(iter(predictions.values())).unit
+    reference = hv.Dimension("reference", label=f"reference ({unit})")
+    predicted = hv.Dimension("predicted", label=f"predicted ({unit})")
+    values = np.concatenate([np.r_[p.reference, p.predicted] for p in predictions.values()])
+    pad = 0.05 * (values.max() - values.min()) or 1.0
+    low, high = values.min() - pad, values.max() + pad
+    plain = "%.8g"  # energies near -2.5e5 kJ/mol read in full, not as -2.54e+5
+    elements = [hv.Curve([(low, low), (high, high)], reference, predicted, label="y = x").opts(
+        hv.opts.Curve(color="#555555", line_dash="dotted", line_width=1.5, **TOOLS, backend="bokeh"),
+        hv.opts.Curve(color="#555555", linestyle="dotted", backend="matplotlib"))]
+    for protocol in sorted(predictions, key=lambda p: p != "tl"):
+        p = predictions[protocol]
+        table = pd.DataFrame({"reference": p.reference, "predicted": p.predicted, "frame": p.frames,
+                              "error": p.errors})
+        bokeh_marker, mpl_marker = PARITY_MARKERS.get(protocol, ("circle", "o"))
+        color = PROTOCOL_COLORS.get(protocol)
+        vdims = [predicted, "frame", hv.Dimension("error", label=f"error ({unit})")]
+        elements.append(hv.Scatter(table, reference, vdims, label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
+            hv.opts.Scatter(color=color, marker=bokeh_marker, size=8, alpha=0.6, **TOOLS, backend="bokeh"),
+            hv.opts.Scatter(color=color, marker=mpl_marker, s=25, alpha=0.6, backend="matplotlib")))
+    return hv.Overlay(elements).opts(
+        hv.opts.Overlay(xlim=(low, high), ylim=(low, high), responsive=True, height=380, show_grid=True,
+                        xformatter=plain, yformatter=plain, legend_position="top_left",
+                        title=PARITY_TITLE, backend="bokeh"),
+        hv.opts.Overlay(xlim=(low, high), ylim=(low, high), xformatter=plain, yformatter=plain,
+                        legend_position="top_left", title=PARITY_TITLE, backend="matplotlib"))

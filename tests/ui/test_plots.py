@@ -84,11 +84,43 @@ def test_s_curves_are_sorted_absolute_errors_on_a_log_axis():
     assert options["logx"] and options["interpolation"] == "steps-post"
 
 
-def test_learning_curves_have_one_curve_per_protocol():
-    rows = [{"protocol": p, "size": n, "rmse": 1.0 / n, "mae": 0.5 / n} for p in ("tl", "dl") for n in (50, 100)]
-    overlay = plots.learning_curves(rows, "kJ/mol")
-    assert {el.label for el in overlay} == {"TL", "DL"}
-    assert len(overlay) == 4
+def learning_rows():
+    return [{"protocol": p, "size": n, "random_state": r, "rmse": (1 + r) / n, "mae": 0.5 / n,
+             "seconds": 0.01 * n * (2 if p == "dl" else 1) * (1 + 0.1 * r)}
+            for p in ("tl", "dl") for n in (50, 100) for r in range(3)]
+
+
+@pytest.mark.parametrize("figure", [lambda rows: plots.learning_error(rows, "kJ/mol"), plots.learning_time])
+def test_learning_figures_have_a_band_a_mean_and_markers_per_protocol_on_log_axes(figure):
+    overlay = figure(learning_rows())
+    assert [(type(el).__name__, el.label) for el in overlay] == [
+        ("Area", "TL"), ("Curve", "TL"), ("Scatter", "TL"), ("Area", "DL"), ("Curve", "DL"), ("Scatter", "DL")]
+    options = hv.Store.lookup_options("bokeh", overlay, "plot").kwargs
+    assert options["logx"] and options["logy"]
+
+
+def test_the_time_curve_plots_each_sizes_mean_and_range():
+    overlay = plots.learning_time(learning_rows())
+    band, curve = overlay.get(3), overlay.get(4)  # DL's
+    np.testing.assert_allclose(curve.dimension_values("mean"), [1.1, 2.2])
+    np.testing.assert_allclose(band.dimension_values(1), [1.0, 2.0])
+    np.testing.assert_allclose(band.dimension_values(2), [1.2, 2.4])
+
+
+def test_parity_plots_each_protocols_predictions_against_the_reference_with_y_equals_x():
+    from fflux_studio.ui.predictions import Predictions
+
+    reference = np.array([-254000.0, -254010.0, -253990.0])
+    runs = {p: Predictions(np.array([3, 1, 2]), reference, reference + shift, np.full(3, shift[0]), "kJ/mol",
+                           np.arange(3)) for p, shift in (("tl", np.full(3, 1.0)), ("dl", np.full(3, 2.0)))}
+    overlay = plots.parity(runs)
+    line, tl, dl = overlay
+    assert line.label == "y = x" and list(line.dimension_values(0)) == list(line.dimension_values(1))
+    np.testing.assert_array_equal(tl.dimension_values("predicted"), reference + 1)
+    np.testing.assert_array_equal(dl.dimension_values("reference"), reference)
+    np.testing.assert_array_equal(dl.dimension_values("frame"), [3, 1, 2])
+    styles = [hv.Store.lookup_options("bokeh", el, "style").kwargs["marker"] for el in (tl, dl)]
+    assert styles == ["circle", "x"], "coinciding TL and DL points stay told apart"
 
 
 def test_molecule_draws_bonds_and_names_the_alf():
@@ -103,10 +135,11 @@ def test_molecule_draws_bonds_and_names_the_alf():
 
 
 def test_report_figures_render_to_png_without_a_browser(tmp_path):
-    overlay = plots.s_curves({"tl": np.array([0.3, 0.1]), "dl": np.array([0.2, 0.4])}, "kJ/mol")
-    path = tmp_path / "s.png"
-    hv.save(overlay, path, backend="matplotlib")
-    assert path.read_bytes()[:4] == b"\x89PNG"
+    for name, overlay in (("s", plots.s_curves({"tl": np.array([0.3, 0.1]), "dl": np.array([0.2, 0.4])}, "kJ/mol")),
+                          ("time", plots.learning_time(learning_rows()))):
+        path = tmp_path / f"{name}.png"
+        hv.save(overlay, path, backend="matplotlib")
+        assert path.read_bytes()[:4] == b"\x89PNG"
     assert hv.Store.current_backend == "bokeh"
 
 

@@ -51,8 +51,10 @@ def figures(state: StudioState, live: dict | None = None) -> dict[str, hv.Elemen
         unit = next(iter(state.runs.values())).unit
         out["s_curves"] = plots.s_curves({p: r.errors for p, r in state.runs.items()}, unit)
         out["phase_times"] = plots.phase_times({p: r.metrics["seconds"] for p, r in state.runs.items()})
+        out["parity"] = plots.parity({p: r.predictions for p, r in state.runs.items()})
     if state.learning:
-        out["learning_curves"] = plots.learning_curves(state.learning, state.learning[0]["unit"])
+        out["learning_error"] = plots.learning_error(state.learning, state.learning[0]["unit"])
+        out["learning_time"] = plots.learning_time(state.learning)
     return out
 
 
