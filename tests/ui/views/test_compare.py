@@ -1,8 +1,19 @@
-"""The Compare step's TL-against-DL sentence: the factor from the runs' own wall times."""
+"""The Compare step: the TL-against-DL sentence (the factor from the runs' own wall times), the
+parity plot and worst points (the trained models' predictions, checked by a second route), and
+learning curves whose spread over random states is the runs' own."""
 
+import time
 from types import SimpleNamespace
 
-from fflux_studio.ui.views.compare import speedup_text
+import holoviews as hv
+import numpy as np
+import pytest
+
+from fflux_studio.dataset import AtomFeatures, Dataset
+from fflux_studio.ui.predictions import Predictions
+from fflux_studio.ui.studio import Studio
+from fflux_studio.ui.views.compare import MAX_REPEATS, WORST_COUNT, learning_text, speedup_text, worst_table
+from fflux_studio.units import HARTREE_TO_KJMOL
 
 
 def run(total: float, log_likelihood: float, optimizer: str) -> SimpleNamespace:
@@ -24,3 +35,87 @@ def test_a_slower_tl_is_said_so():
 
 def test_nothing_to_say_without_both_runs():
     assert speedup_text({"tl": run(1.0, 1.0, "lbfgs")}) == ""
+
+
+def toy_session() -> Studio:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 2, size=(150, 3))
+    y = np.sin(x[:, 0]) + 0.5 * np.cos(2 * x[:, 1]) - 40.0
+    studio = Studio(demo=None)
+    studio.state.use(Dataset("toy", {"A1": AtomFeatures("A1", x)}, {"A1": {"iqa": y}}, units={"iqa": "Ha"}), "toy")
+    studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
+    return studio
+
+
+def element(overlay, kind, label):
+    return next(el for el in overlay if type(el) is kind and el.label == label)  # an Area is a Curve too
+
+
+def test_parity_plot_and_worst_points_are_the_models_predictions_on_the_test_frames(drain_until_idle):
+    studio = toy_session()
+    studio.compare("lbfgs")
+    drain_until_idle(studio)
+    assert set(studio.state.runs) == {"tl", "dl"}
+    _, test = studio.state.split()
+    x, y = studio.state.dataset.xy("A1", "iqa")
+    view = studio.compare_view
+    for protocol, label in (("tl", "TL"), ("dl", "DL")):
+        model = studio.state.runs[protocol].model
+        predicted, reference = model.predict(x[test]) * HARTREE_TO_KJMOL, y[test] * HARTREE_TO_KJMOL
+        scatter = element(view.parity.object, hv.Scatter, label)
+        np.testing.assert_allclose(scatter.dimension_values("reference"), reference, rtol=1e-12)
+        np.testing.assert_allclose(scatter.dimension_values("predicted"), predicted, rtol=1e-12)
+        np.testing.assert_array_equal(scatter.dimension_values("frame"), test + 1)
+
+        errors = (model.predict(x[test]) - y[test]) * HARTREE_TO_KJMOL
+        order = np.argsort(np.abs(errors))[::-1][:WORST_COUNT]
+        table = view.worst[protocol].object
+        np.testing.assert_array_equal(table["frame"], test[order] + 1)
+        shown = table["error (kJ/mol)"].astype(float).to_numpy()
+        decimals = len(table["error (kJ/mol)"].iloc[0].split(".")[-1])
+        np.testing.assert_allclose(shown, errors[order], atol=0.51 * 10.0 ** -decimals)
+    assert studio.internal_errors == 0
+
+
+def test_learning_curves_show_each_sizes_spread_over_random_states(drain_until_idle):
+    studio = toy_session()
+    assert studio.learning_curves("30, 60", repeats=2, dl_optimizer="lbfgs")
+    drain_until_idle(studio)
+    rows = studio.state.learning
+    assert len(rows) == 8 and {r["random_state"] for r in rows} == {0, 1}
+    view = studio.compare_view
+    for value, figure in (("seconds", view.learning_time.object), ("rmse", view.learning_error.object)):
+        for protocol, label in (("tl", "TL"), ("dl", "DL")):
+            band = element(figure, hv.Area, label)
+            for size, low, high in zip(*(band.dimension_values(k) for k in range(3))):
+                values = [r[value] for r in rows if r["protocol"] == protocol and r["size"] == size]
+                assert (low, high) == (min(values), max(values))
+            curve = element(figure, hv.Curve, label)
+            for size, mean in zip(curve.dimension_values(0), curve.dimension_values(1)):
+                values = [r[value] for r in rows if r["protocol"] == protocol and r["size"] == size]
+                assert mean == pytest.approx(np.mean(values), rel=1e-12)
+    assert "Mean wall time of one training: at 30 points" in view.learning_summary.object
+
+
+def test_repeats_out_of_range_are_refused_in_words():
+    studio = toy_session()
+    assert not studio.learning_curves("30, 60", repeats=0)
+    assert f"repeats must be between 1 and {MAX_REPEATS}" in studio.state.message
+
+
+def test_the_worst_table_shows_the_largest_error_to_three_digits():
+    predictions = Predictions(np.array([5, 9]), np.array([-100.0, -200.0]), np.array([-94.37, -200.5]),
+                              np.array([5.63, -0.5]), "kJ/mol", np.array([0, 1]))
+    table = worst_table(predictions)
+    assert table.to_dict("list") == {"frame": [5, 9], "reference (kJ/mol)": ["-100.00", "-200.00"],
+                                     "predicted (kJ/mol)": ["-94.37", "-200.50"], "error (kJ/mol)": ["5.63", "-0.50"]}
+
+
+def test_the_cost_curve_in_words_compares_mean_times_at_both_ends():
+    rows = [{"protocol": p, "size": n, "seconds": s} for p, n, s in
+            (("tl", 100, 1.0), ("tl", 100, 3.0), ("dl", 100, 4.0), ("tl", 400, 2.0), ("dl", 400, 20.0))]
+    text = learning_text(rows)
+    assert "at 100 points TL 2 s, DL 4 s (TL 2.0× faster)" in text
+    assert "at 400 points TL 2 s, DL 20 s (TL 10.0× faster)" in text
+    assert learning_text(rows[:2]) == ""
+    assert "(TL about as fast)" in learning_text(rows[:2] + [{"protocol": "dl", "size": 100, "seconds": 2.05}])
