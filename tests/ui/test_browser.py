@@ -1,4 +1,5 @@
-"""The Studio as a person uses it, in Chromium: load, train live, cancel, compare, export.
+"""The Studio as a person uses it, in Chromium: load, train live, cancel, compare, export (the
+Compare step's own figures and learning curves: test_browser_compare.py).
 
 Assertions look at the page and at the session's own state (the server runs in this process).
 Budgets are small so the whole file runs in a couple of minutes on a busy 2-core machine.
@@ -15,23 +16,6 @@ import pytest
 from fflux_studio.io.model_file import read_model
 
 pytestmark = pytest.mark.browser
-
-
-def open_studio(page, url, studios, wait_until):
-    """Open the Studio in ``page``; return the page and its session once the demo dataset is loaded."""
-    before = len(studios)
-    page.goto(url)
-    studio = wait_until(lambda: studios[before] if len(studios) > before else None, 60, what="a new session")
-    wait_until(lambda: studio.state.dataset is not None, 120, what="the demo dataset to load")
-    page.get_by_text("1500", exact=False).first.wait_for(timeout=30_000)
-    return page, studio
-
-
-def settle(page):
-    """Wait until BokehJS has applied every change the server sent (before a screenshot)."""
-    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length && Bokeh.documents.every(d => d.is_idle)",
-                           timeout=30_000)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def tab(page, name):
@@ -72,7 +56,7 @@ def rows(studio) -> int:
     return sum(figure.rows() for figure in studio.train_view.figures.values())
 
 
-def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
+def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait, open_studio, settle):
     wait_until = wait
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios,
@@ -129,16 +113,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     wait_until(lambda: set(studio.state.runs) == {"tl", "dl"} and studio.state.status == "done", 180,
                what="the TL and DL comparison")
     labels = {curve.label for curve in studio.compare_view.s_curves.object}
-    assert labels == {"TL", "DL"}
-    defaults = page.get_by_label("Training-set sizes").input_value()
-    assert defaults == studio.compare_view.sizes.value and len(defaults.split(",")) == 4
-    page.get_by_role("button", name="Compute learning curves").click()
-    wait_until(lambda: len(studio.state.learning) == 8 and studio.state.status == "done", 300,
-               what="the default learning curves of both protocols")
-    assert {element.label for element in studio.compare_view.learning.object} == {"TL", "DL"}
-    page.get_by_text("Learning curves").first.wait_for(timeout=30_000)
-    settle(page)
-    shot(page, "04_compare")
+    assert labels == {"TL", "DL"}  # the Compare step's own test: test_browser_compare.py
 
     tab(page, "Export")
     with page.expect_download(timeout=60_000) as download:
@@ -167,7 +142,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     page.close()
 
 
-def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, browser, wait):
+def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, browser, wait, open_studio, settle):
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios, wait)
     tab(page, "Train")
@@ -197,7 +172,7 @@ def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, brow
     page.close()
 
 
-def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
+def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait, open_studio):
     wait_until = wait
     url, studios = served
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(2)]
@@ -223,7 +198,7 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
     wait_until(lambda: not a.worker.busy and not b.worker.busy, 30, what="workers to stop with their tabs")
 
 
-def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_path, wait, shot):
+def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_path, wait, shot, open_studio, settle):
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1200}), url, studios, wait)
     bad = tmp_path / "broken.xyz"
@@ -247,7 +222,7 @@ def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_pat
     page.close()
 
 
-def test_closing_a_tab_stops_its_training(served, browser, wait):
+def test_closing_a_tab_stops_its_training(served, browser, wait, open_studio):
     url, studios = served
     context = browser.new_context()
     page, studio = open_studio(context.new_page(), url, studios, wait)
