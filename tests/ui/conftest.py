@@ -33,51 +33,6 @@ def wait():
     return wait_until
 
 
-def open_studio_page(page, url, studios, wait_until):
-    """Open the Studio in ``page``; return the page and its session once the demo dataset is loaded."""
-    before = len(studios)
-    page.goto(url)
-    studio = wait_until(lambda: studios[before] if len(studios) > before else None, 60, what="a new session")
-    wait_until(lambda: studio.state.dataset is not None, 120, what="the demo dataset to load")
-    page.get_by_text("1500", exact=False).first.wait_for(timeout=30_000)
-    return page, studio
-
-
-def settle_page(page):
-    """Wait until BokehJS has applied every change the server sent (before a screenshot)."""
-    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length && Bokeh.documents.every(d => d.is_idle)",
-                           timeout=30_000)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-def drain_until_idle_now(studio, timeout: float = 180.0):
-    """Drain a session's queue (as its periodic callback would) until its worker is idle."""
-    deadline = time.monotonic() + timeout
-    while studio.worker.busy or not studio.worker.queue.empty():
-        assert time.monotonic() < deadline, "the session's job did not finish"
-        studio.drain()
-        time.sleep(0.02)
-    studio.drain()
-
-
-@pytest.fixture(scope="session")
-def drain_until_idle():
-    """``drain_until_idle(studio)``: a session without a browser, run to the end of its job."""
-    return drain_until_idle_now
-
-
-@pytest.fixture(scope="session")
-def open_studio():
-    """``open_studio(page, url, studios, wait)``: the page and its session once the demo is loaded."""
-    return open_studio_page
-
-
-@pytest.fixture(scope="session")
-def settle():
-    """``settle(page)``: wait until the browser has drawn everything the server sent."""
-    return settle_page
-
-
 @pytest.fixture(scope="module")
 def served():
     """The app served in-process on a free port; yields (url, list of each session's Studio)."""

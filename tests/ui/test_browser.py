@@ -18,6 +18,23 @@ from fflux_studio.io.model_file import read_model
 pytestmark = pytest.mark.browser
 
 
+def open_studio(page, url, studios, wait_until):
+    """Open the Studio in ``page``; return the page and its session once the demo dataset is loaded."""
+    before = len(studios)
+    page.goto(url)
+    studio = wait_until(lambda: studios[before] if len(studios) > before else None, 60, what="a new session")
+    wait_until(lambda: studio.state.dataset is not None, 120, what="the demo dataset to load")
+    page.get_by_text("1500", exact=False).first.wait_for(timeout=30_000)
+    return page, studio
+
+
+def settle(page):
+    """Wait until BokehJS has applied every change the server sent (before a screenshot)."""
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length && Bokeh.documents.every(d => d.is_idle)",
+                           timeout=30_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def tab(page, name):
     page.locator(".bk-tab", has_text=name).click()
 
@@ -56,7 +73,7 @@ def rows(studio) -> int:
     return sum(figure.rows() for figure in studio.train_view.figures.values())
 
 
-def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait, open_studio, settle):
+def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     wait_until = wait
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios,
@@ -142,7 +159,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait, open
     page.close()
 
 
-def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, browser, wait, open_studio, settle):
+def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, browser, wait):
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios, wait)
     tab(page, "Train")
@@ -172,7 +189,7 @@ def test_landscape_window_follows_the_optimiser_of_a_pso_seeded_run(served, brow
     page.close()
 
 
-def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait, open_studio):
+def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait):
     wait_until = wait
     url, studios = served
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(2)]
@@ -198,7 +215,7 @@ def test_two_sessions_train_at_once_without_crosstalk(served, browser, wait, ope
     wait_until(lambda: not a.worker.busy and not b.worker.busy, 30, what="workers to stop with their tabs")
 
 
-def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_path, wait, shot, open_studio, settle):
+def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_path, wait, shot):
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1200}), url, studios, wait)
     bad = tmp_path / "broken.xyz"
@@ -222,7 +239,7 @@ def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_pat
     page.close()
 
 
-def test_closing_a_tab_stops_its_training(served, browser, wait, open_studio):
+def test_closing_a_tab_stops_its_training(served, browser, wait):
     url, studios = served
     context = browser.new_context()
     page, studio = open_studio(context.new_page(), url, studios, wait)

@@ -12,6 +12,8 @@ import pytest
 
 from fflux_studio.units import to_display
 
+from .test_browser import open_studio, settle, tab
+
 pytestmark = pytest.mark.browser
 
 FIGURE_SOURCES = ("() => (Bokeh.documents.flatMap(d => [...d.all_models]).filter(m => m.title && m.title.text"
@@ -26,10 +28,10 @@ def browser_columns(page, title: str, column: str) -> list[list[float]]:
 
 
 def test_compare_shows_the_speed_up_parity_worst_points_and_learning_curves_with_time(
-        served, browser, shot, wait, open_studio, settle):
+        served, browser, shot, wait):
     url, studios = served
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios, wait)
-    page.locator(".bk-tab", has_text="Compare").click()
+    tab(page, "Compare")
     page.get_by_role("button", name="Run TL and DL").click()
     wait(lambda: set(studio.state.runs) == {"tl", "dl"} and studio.state.status == "done", 240,
          what="the TL and DL comparison")

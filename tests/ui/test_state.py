@@ -31,6 +31,16 @@ def event(phase, source, iteration, value, evaluations, seconds=0.0, theta=(0.0,
             "log_theta": list(theta), "seconds": seconds, "evaluations": evaluations}
 
 
+def settle(studio, timeout=120.0):
+    """Drain the session's queue (as its periodic callback would) until its worker is idle."""
+    deadline = time.monotonic() + timeout
+    while studio.worker.busy or not studio.worker.queue.empty():
+        assert time.monotonic() < deadline, "the session's job did not finish"
+        studio.drain()
+        time.sleep(0.02)
+    studio.drain()
+
+
 def test_state_picks_an_atom_property_and_a_quick_split():
     state = StudioState()
     state.use(toy_dataset(), "toy")
@@ -109,12 +119,12 @@ def test_progress_estimate_expects_the_stages_the_protocol_runs():
     assert estimate.runs == len(result.sources) + len(result.stages) + 1
 
 
-def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path, drain_until_idle):
+def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path):
     studio = Studio(demo=None)
     studio.state.use(toy_dataset(), "toy")
     studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
     assert studio.start("tl")
-    drain_until_idle(studio)
+    settle(studio)
     assert studio.state.status == "done" and set(studio.state.runs) == {"tl"}
     assert studio.update_times and studio.traces.book.rows["relaxation"]
     run = studio.state.runs["tl"]
@@ -122,7 +132,7 @@ def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path, drain_unti
     bad = tmp_path / "broken.xyz"
     bad.write_text("this is not\nan xyz file\n")
     studio.load(path=bad)
-    drain_until_idle(studio)
+    settle(studio)
     assert studio.state.status == "failed" and "broken.xyz" in studio.state.message
     assert studio.state.source == "toy" and studio.state.runs["tl"] is run
 
@@ -131,12 +141,12 @@ def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path, drain_unti
     assert "Cannot start" in studio.state.message and studio.state.runs["tl"] is run
 
 
-def test_cancelling_keeps_the_previous_run(drain_until_idle):
+def test_cancelling_keeps_the_previous_run():
     studio = Studio(demo=None)
     studio.state.use(toy_dataset(), "toy")
     studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
     studio.start("dl")
-    drain_until_idle(studio)
+    settle(studio)
     run = studio.state.runs["dl"]
     studio.state.param.update(seed_optimizer="pso", pso_max_iterations=100_000, seed_max_iterations=100_000)
     studio.start("tl")
@@ -146,18 +156,18 @@ def test_cancelling_keeps_the_previous_run(drain_until_idle):
         studio.drain()
         time.sleep(0.02)
     studio.cancel()
-    drain_until_idle(studio)
+    settle(studio)
     assert studio.state.status == "cancelled" and studio.state.runs == {"dl": run}
 
 
-def test_two_sessions_do_not_share_state_or_workers(drain_until_idle):
+def test_two_sessions_do_not_share_state_or_workers():
     a, b = Studio(demo=None), Studio(demo=None)
     for studio, protocol in ((a, "tl"), (b, "dl")):
         studio.state.use(toy_dataset(), "toy")
         studio.state.param.update(train_size=80, test_size=40, n_seeds=2)
         studio.start(protocol)
-    drain_until_idle(a)
-    drain_until_idle(b)
+    settle(a)
+    settle(b)
     assert set(a.state.runs) == {"tl"} and set(b.state.runs) == {"dl"}
     assert a.traces.book.protocol == "tl" and b.traces.book.protocol == "dl"
     assert a.internal_errors == b.internal_errors == 0

@@ -15,6 +15,8 @@ from fflux_studio.ui.studio import Studio
 from fflux_studio.ui.views.compare import MAX_REPEATS, WORST_COUNT, learning_text, speedup_text, worst_table
 from fflux_studio.units import HARTREE_TO_KJMOL
 
+from ..test_state import settle
+
 
 def run(total: float, log_likelihood: float, optimizer: str) -> SimpleNamespace:
     return SimpleNamespace(metrics={"seconds": {"total": total}, "log_likelihood": log_likelihood,
@@ -51,10 +53,10 @@ def element(overlay, kind, label):
     return next(el for el in overlay if type(el) is kind and el.label == label)  # an Area is a Curve too
 
 
-def test_parity_plot_and_worst_points_are_the_models_predictions_on_the_test_frames(drain_until_idle):
+def test_parity_plot_and_worst_points_are_the_models_predictions_on_the_test_frames():
     studio = toy_session()
     studio.compare("lbfgs")
-    drain_until_idle(studio)
+    settle(studio)
     assert set(studio.state.runs) == {"tl", "dl"}
     _, test = studio.state.split()
     x, y = studio.state.dataset.xy("A1", "iqa")
@@ -77,10 +79,10 @@ def test_parity_plot_and_worst_points_are_the_models_predictions_on_the_test_fra
     assert studio.internal_errors == 0
 
 
-def test_learning_curves_show_each_sizes_spread_over_random_states(drain_until_idle):
+def test_learning_curves_show_each_sizes_spread_over_random_states():
     studio = toy_session()
     assert studio.learning_curves("30, 60", repeats=2, dl_optimizer="lbfgs")
-    drain_until_idle(studio)
+    settle(studio)
     rows = studio.state.learning
     assert len(rows) == 8 and {r["random_state"] for r in rows} == {0, 1}
     view = studio.compare_view
