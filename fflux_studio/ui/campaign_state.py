@@ -79,8 +79,10 @@ class CampaignState(param.Parameterized):
             raise ValueError("choose at least one atom and one property")
         train, test = state.split()
         settings = state.settings()
-        for atom in self.atoms:
-            missing = [p for p in self.properties if p not in dataset.properties(atom)]
+        atoms = [a for a in self.param.atoms.objects if a in self.atoms]  # the molecule's order, however chosen
+        properties = [p for p in self.param.properties.objects if p in self.properties]
+        for atom in atoms:
+            missing = [p for p in properties if p not in dataset.properties(atom)]
             if missing:
                 raise ValueError(f"atom {atom} has no {', '.join(missing)}")
             n_features = dataset.atom(atom).features.shape[1]
@@ -89,7 +91,7 @@ class CampaignState(param.Parameterized):
                                  "a model needs more frames than features")
             if self.protocol == "tl":
                 settings.subset_size(len(train), n_features)
-        return CampaignRequest(dataset, state.source, tuple(self.atoms), tuple(self.properties), self.protocol,
+        return CampaignRequest(dataset, state.source, tuple(atoms), tuple(properties), self.protocol,
                                settings, train, test, self.transfer, self.workers, folder)
 
     # --- reports of the campaign process -------------------------------------------------------

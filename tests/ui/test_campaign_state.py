@@ -49,6 +49,8 @@ def test_a_request_says_what_is_wrong_before_anything_starts(ethanol_state, tmp_
     np.testing.assert_array_equal(request.train, train)
     np.testing.assert_array_equal(request.test, test)
     assert (request.workers, request.transfer, len(request.atoms)) == (campaign.workers, "atoms", 9)
+    campaign.atoms = ["H5", "C1"]
+    assert campaign.request(ethanol_state, str(tmp_path)).atoms == ("C1", "H5"), "in the molecule's order"
     campaign.properties = []
     with pytest.raises(ValueError, match="at least one"):
         campaign.request(ethanol_state, str(tmp_path))
