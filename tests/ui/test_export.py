@@ -20,6 +20,7 @@ from fflux_studio.gpr.model import GPRModel
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.model_file import read_model
 from fflux_studio.ui.jobs import Run
+from fflux_studio.ui.state import StudioState
 from fflux_studio.ui.studio import Studio
 from fflux_studio.ui.views.export import figures_zip, metrics_document, model_files, printable
 
@@ -115,3 +116,15 @@ def test_an_unknown_unit_stays_unknown_in_the_studio():
     studio.state.use(Dataset("spring", {"A1": AtomFeatures("A1", x)}, {"A1": {"stiffness": x.sum(axis=1)}}), "toy")
     problem = studio.problem()
     assert problem.target_unit == problem.metadata["target_unit"] == "unknown"
+
+
+def test_learning_curves_print_at_page_size_with_their_bands():
+    state = StudioState()
+    state.learning = [{"protocol": p, "size": n, "random_state": r, "rmse": 3.0 / n ** 0.4 * (1 + 0.1 * r), "mae": 1.0,
+                       "seconds": 0.01 * n * (1 + 0.2 * r), "unit": "kJ/mol"}
+                      for p in ("tl", "dl") for n in (128, 500) for r in range(3)]
+    with zipfile.ZipFile(io.BytesIO(figures_zip(state, "matplotlib"))) as archive:
+        sizes = {name: struct.unpack(">II", archive.read(name)[16:24]) for name in archive.namelist()}
+    assert set(sizes) == {"learning_error.png", "learning_time.png"}
+    for name, (width, height) in sizes.items():  # a band (hv.Area) kept its default aspect: a 200 px sliver
+        assert width >= 1600 and 1.2 < width / height < 2.0, (name, width, height)

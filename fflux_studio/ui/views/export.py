@@ -22,7 +22,7 @@ from fflux_studio.ui.state import StudioState
 PRINT_INCHES, PRINT_DPI = (12, 7.5), 200
 # No fixed aspect (matplotlib's default is square): each figure fills the page; a numeric aspect
 # comes out 2.3 times too narrow on a log x axis (HoloViews measures log spans in e, matplotlib in 10).
-PRINTED = ("Overlay", "Curve", "Scatter", "Points", "Bars")
+PRINTED = ("Overlay", "Curve", "Area", "Scatter", "Points", "Bars")
 
 
 def model_files(runs: dict) -> dict[str, str]:
