@@ -10,6 +10,10 @@ it meets issue 12's goal: TL time ≤ ``--goal`` × DL's, test RMSE ≤ 1.01 × 
     python benchmarks/tl_vs_dl.py --goal-table                     # every atom x {atomic_energy, charge}, N=1000
     python benchmarks/tl_vs_dl.py --ferebus methanol nma glycine   # the FEREBUS paper sets (C1)
     python benchmarks/tl_vs_dl.py --demos ethanol --atoms C1 --sizes 1000 --states 0 1 2
+    python benchmarks/tl_vs_dl.py --ferebus glycine --both '{"stall_tolerance": 1e-6}'  # a rule for both
+
+Ratios are of CPU time (time.process_time of this process); ``wall_tl_over_dl`` is the wall-time one
+(it differs with --blas-threads 2, where BLAS uses the second core).
 
 Writes the JSON document to stdout (progress, one line per row, to stderr). The FEREBUS sets are
 read from ../shared/data, or from $FFLUX_SHARED_DATA.
@@ -62,17 +66,21 @@ def fit(protocol: str, x, y, x_test, y_test, settings: ProtocolSettings) -> dict
            "rmse": test_rmse(result.theta, x, y, x_test, y_test, settings)}
     if protocol == "tl":
         row["seeding_seconds"] = result.seconds["seeding"]
+        row["seeding_share"] = result.seconds["seeding"] / result.seconds["total"]
         row["plan"] = result.plan
     return row
 
 
-def compare(x, y, x_test, y_test, states, goal: float, tl_settings: dict, has_test: bool = True,
+def compare(x, y, x_test, y_test, states, goal: float, overrides: dict, has_test: bool = True,
             clock: str = "cpu_seconds") -> dict:
-    """TL and DL interleaved over ``states``; medians, ratios (of ``clock``) and the goal's verdict."""
+    """TL and DL interleaved over ``states``; medians, ratios (of ``clock``) and the goal's verdict.
+
+    ``overrides`` maps "tl" and "dl" to ProtocolSettings fields of each protocol.
+    """
     runs = []
     for state in states:
-        tl = fit("tl", x, y, x_test, y_test, ProtocolSettings(random_state=state, **tl_settings))
-        dl = fit("dl", x, y, x_test, y_test, ProtocolSettings(random_state=state))
+        tl = fit("tl", x, y, x_test, y_test, ProtocolSettings(random_state=state, **overrides["tl"]))
+        dl = fit("dl", x, y, x_test, y_test, ProtocolSettings(random_state=state, **overrides["dl"]))
         runs.append({"state": state, "tl": tl, "dl": dl})
     ratio = float(np.median([r["tl"][clock] / r["dl"][clock] for r in runs]))
     rmse_ratio = float(np.median([r["tl"]["rmse"] / r["dl"]["rmse"] for r in runs]))
@@ -89,7 +97,7 @@ def compare(x, y, x_test, y_test, states, goal: float, tl_settings: dict, has_te
             "tl_log_likelihood_gap": gap, "goal": goal, "meets_goal": bool(meets), "runs": runs}
 
 
-def demo_rows(demos, atoms, properties, sizes, states, goal, tl_settings):
+def demo_rows(demos, atoms, properties, sizes, states, goal, overrides):
     """Rows for each demo's ``atoms`` (None: every atom; [] : its first atom)."""
     for demo in demos:
         dataset = load_dataset(demo_path(demo))
@@ -99,11 +107,11 @@ def demo_rows(demos, atoms, properties, sizes, states, goal, tl_settings):
                 for size in sizes:
                     train, test = random_split(len(targets), train_size=size, test_size=len(targets) - size)
                     row = compare(features[train], targets[train], features[test], targets[test], states, goal,
-                                  tl_settings)
+                                  overrides)
                     yield {"dataset": demo, "atom": atom, "property": prop, **row}
 
 
-def ferebus_rows(systems, states, goal, tl_settings):
+def ferebus_rows(systems, states, goal, overrides):
     for system in systems:
         atom = FEREBUS_ATOMS[system]
 
@@ -112,14 +120,14 @@ def ferebus_rows(systems, states, goal, tl_settings):
             return read_ferebus_csv(folder / f"{system.upper()}_{atom}_{kind}_SET.csv").xy(atom, "iqa")
         (x, y), (x_test, y_test) = xy("TRAINING"), xy("VALIDATION")
         # NMA's validation set does not match its training set (SPEC section 3): ln L and time only.
-        row = compare(x, y, x_test, y_test, states, 0.2 if system == "glycine" else goal, tl_settings,
+        row = compare(x, y, x_test, y_test, states, 0.2 if system == "glycine" else goal, overrides,
                       has_test=system != "nma")
         yield {"dataset": system, "atom": atom, "property": "iqa", **row}
 
 
 def summary(row: dict) -> dict:
     return {k: row[k] for k in ("dataset", "atom", "property", "n_train", "tl_seconds", "dl_seconds", "tl_over_dl",
-                                "tl_rmse_over_dl", "tl_log_likelihood_gap", "meets_goal")}
+                                "wall_tl_over_dl", "tl_rmse_over_dl", "tl_log_likelihood_gap", "meets_goal")}
 
 
 def main(argv=None) -> None:
@@ -136,21 +144,23 @@ def main(argv=None) -> None:
     parser.add_argument("--goal", type=float, default=0.5, help="TL time ÷ DL time to meet (glycine: 0.2)")
     parser.add_argument("--blas-threads", type=int, default=1)
     parser.add_argument("--tl", default="{}", help="JSON of ProtocolSettings fields for TL only (ablations)")
+    parser.add_argument("--both", default="{}", help="JSON of ProtocolSettings fields for TL and DL alike")
     args = parser.parse_args(argv)
-    tl_settings = json.loads(args.tl)
+    both = json.loads(args.both)
+    overrides = {"tl": {**both, **json.loads(args.tl)}, "dl": both}
     demos = list_demos() if args.demos is None else args.demos
     rows = []
     with threadpool_limits(args.blas_threads):
         if args.curve:
-            chosen = demo_rows(demos, [], ["atomic_energy"], CURVE_SIZES, args.states, args.goal, tl_settings)
+            chosen = demo_rows(demos, [], ["atomic_energy"], CURVE_SIZES, args.states, args.goal, overrides)
         elif args.goal_table or args.demos is not None:
-            chosen = demo_rows(demos, args.atoms, args.properties, args.sizes, args.states, args.goal, tl_settings)
+            chosen = demo_rows(demos, args.atoms, args.properties, args.sizes, args.states, args.goal, overrides)
         else:
             chosen = []
-        for row in itertools.chain(chosen, ferebus_rows(args.ferebus, args.states, args.goal, tl_settings)):
+        for row in itertools.chain(chosen, ferebus_rows(args.ferebus, args.states, args.goal, overrides)):
             print(json.dumps(summary(row), default=float), file=sys.stderr, flush=True)
             rows.append(row)
-    report = {"blas_threads": args.blas_threads, "states": args.states, "tl_settings": tl_settings,
+    report = {"blas_threads": args.blas_threads, "states": args.states, "settings": overrides,
               "table": [summary(r) for r in rows], "rows": rows,
               "meets_goal": f"{sum(r['meets_goal'] for r in rows)}/{len(rows)}"}
     print(json.dumps(report, indent=1, default=float))
