@@ -22,7 +22,8 @@ and weak ones' rise, and subset fits are too noisy for a slope per feature. A co
 active log theta gained at most 50 units; a full Newton step with the transferred curvature before
 L-BFGS-B saved 1-7 of ~21 relaxation evaluations. Looser growth stages (stage_ftol 1e-4, 1e-3) and
 source budgets (30 iterations) moved the TL/DL time ratio by about 0.1 either way on ethanol, benzene
-and the formic acid dimer, within the noise.
+and the formic acid dimer, within the noise. Later measurements (where TL's time goes; curvature from
+L-BFGS-B's own iterates; stage fractions; a looser stopping rule for TL and DL): benchmarks/README.md.
 
 ``seconds["seeding"]`` covers 1-3 and the curvature (everything on subsets); "relaxation" the
 full-set search.
