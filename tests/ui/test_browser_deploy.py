@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from ase.io import read
 
+from ..forcefield.model_sets import write_model_set
 from .test_browser import open_studio, settle, tab
 
 pytestmark = pytest.mark.browser
@@ -24,8 +25,10 @@ CLI_FIELDS = {"system", "property", "models", "start", "optimizer", "fmax", "ene
 def drawn_points(page, title: str) -> int:
     """Points the browser holds in the figure titled ``title`` (its glyphs' data sources together)."""
     return page.evaluate("(title) => Bokeh.documents.flatMap(d => [...d.all_models])"
-                         ".filter(m => m.title && m.title.text === title).flatMap(f => f.renderers.filter(r => r.data_source)"
-                         ".map(r => r.data_source.get_length() ?? 0)).reduce((a, b) => a + b, 0)", title)
+                         ".filter(m => m.title && m.title.text === title)"
+                         ".flatMap(f => f.renderers.filter(r => r.data_source)"
+                         ".map(r => r.data_source.get_length() ?? 0))"
+                         ".reduce((a, b) => a + b, 0)", title)
 
 
 def test_deploy_tl_and_dl_sets_on_the_demo(served, browser, shot, tmp_path, wait):
@@ -71,5 +74,27 @@ def test_deploy_tl_and_dl_sets_on_the_demo(served, browser, shot, tmp_path, wait
     np.testing.assert_allclose(atoms.positions, document["geometry"], atol=1e-6)
     settle(page)
     shot(page, "07_deploy")
+    assert studio.internal_errors == 0
+    page.close()
+
+
+def test_uploaded_model_files_deploy(served, browser, tmp_path, wait):
+    url, studios = served
+    page, studio = open_studio(browser.new_page(viewport={"width": 1500, "height": 1400}), url, studios, wait)
+    view = studio.deploy_view
+    folder = write_model_set(studio.state.dataset, tmp_path, "rbf-cyclic", frames=np.arange(80))
+    files = sorted(folder.glob("*.model"))
+    tab(page, "Deploy")
+    page.get_by_text("Folder on the server", exact=True).wait_for(timeout=30_000)
+    wait(lambda: page.locator("input[type=file]").count() == 1, 30, what="the Deploy tab alone on the page")
+    page.locator("input[type=file]").set_input_files([str(f) for f in files])
+    wait(lambda: view.sets.value == ["uploaded files"], 30,
+         what=f"the uploaded set to be offered and ticked (upload: {view.upload.filename}; {studio.state.message})")
+    page.get_by_role("button", name="Deploy", exact=True).click()
+    wait(lambda: studio.state.status == "done" and "uploaded" in view.model.results, 180,
+         what="the uploaded set deployed")
+    document = view.model.results["uploaded"].document
+    assert sorted(document["models"]) == [f.name for f in files]
+    page.get_by_text("uploaded − ref").first.wait_for(timeout=30_000)
     assert studio.internal_errors == 0
     page.close()
