@@ -11,7 +11,7 @@ from fflux_studio.ui.deploy_plots import color
 from fflux_studio.ui.live_figures import _figure
 from fflux_studio.units import HARTREE_TO_KJMOL
 
-LABELS = ("TL", "DL", "uploaded", "folder")  # the sets the Deploy view names; others get a line when they come
+LABELS = ("TL", "DL", "campaign", "uploaded", "folder")  # the sets the Deploy view names; others get a line when they come
 COLUMNS = ("step", "energy", "delta", "max_force")
 
 

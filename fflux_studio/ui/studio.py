@@ -74,10 +74,10 @@ class Studio(Viewer):
         self.train_view = TrainView(self.state, self.traces, self.choose_pair)
         self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
         self.export_view = ExportView(self.state, self.traces)
-        self.deploy_view = DeployView(self.state, self._launch, self.notify, self.uploads.name)
         self.campaigns = tempfile.TemporaryDirectory(prefix="fflux-campaign-")  # removed when the session ends
         self.campaign_view = CampaignView(self.state, CampaignState(), self.start_campaign, self.cancel,
                                           self.campaigns.name)
+        self.deploy_view = DeployView(self.state, self._launch, self.notify, self.uploads.name, self.campaigns.name)
         self.handlers = {Loaded: self._loaded, Started: self._started, Iteration: self._iteration,
                          RunDone: self._run_done, LearningPoint: self._learning_point, Finished: self._finished}
         self._controls()

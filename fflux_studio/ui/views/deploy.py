@@ -25,10 +25,10 @@ from fflux_studio.ui.deploy_state import DeployState
 from fflux_studio.ui.state import StudioState
 from fflux_studio.units import HARTREE_TO_KJMOL
 
-UPLOADED, FOLDER = "uploaded files", "folder on the server"
+UPLOADED, FOLDER, CAMPAIGN = "uploaded files", "folder on the server", "campaign (Campaign step)"
 TRAIN_TASK, DEPLOY_TASK = "model sets", "deploy"
-INTRO = ("A force field needs one energy model per atom. The Train and Compare steps fit one atom's model; "
-         "train every atom here (a quick budget: at most {points} of the split's training frames, rbf-cyclic "
+INTRO = ("A force field needs one energy model per atom. The Train and Compare steps fit one atom's model. "
+         "Deploy the Campaign step's models (of every atom's energy), train every atom here (a quick budget: at most {points} of the split's training frames, rbf-cyclic "
          "kernel, TL's sources 3 points per feature; TL also seeds an atom from a chemically equivalent one), "
          "upload `.model` files (or a .zip of them; {limits}; read as text), or name a folder on the server's "
          "machine.")
@@ -42,9 +42,10 @@ NO_REFERENCE = "No reference minimum for these data (the bundled demos have one)
 class DeployView(Viewer):
     """Widgets that start deployments through ``launch(task, job)``; panes follow a DeployState."""
 
-    def __init__(self, state: StudioState, launch, notify, workdir, **params):
+    def __init__(self, state: StudioState, launch, notify, workdir, campaign_folder=None, **params):
         super().__init__(**params)
         self.state, self._launch, self._notify, self.workdir = state, launch, notify, workdir
+        self.campaign_folder = campaign_folder
         self.model = DeployState()
         self.reference, self.reference_file = None, None
         self._total = 0  # sets to deploy or models to train in the running job: its progress
@@ -84,6 +85,7 @@ class DeployView(Viewer):
         self.upload.param.watch(self._offer_sets, "filename")
         self.folder.param.watch(self._offer_sets, "value")
         self.model.param.watch(self._offer_sets, "sets")
+        state.param.watch(self._offer_sets, "status")  # a campaign that ended may have written models
         state.param.watch(self._dataset, "dataset")
         state.param.watch(self._default_frame, ["dataset", "train_size", "test_size", "split_seed"])
         self._dataset()
@@ -127,6 +129,8 @@ class DeployView(Viewer):
     def _offer_sets(self, *_events) -> None:
         """The sets a user can deploy now; a newly available one is ticked."""
         options = list(self.model.sets)
+        if self.campaign_folder is not None and any(Path(self.campaign_folder).glob("*.model")):
+            options.append(CAMPAIGN)
         if self.upload.filename:
             options.append(UPLOADED)
         if self.folder.value.strip():
@@ -145,6 +149,8 @@ class DeployView(Viewer):
                                            contents=tuple(bytes(v) for v in values)))
             elif label == FOLDER:
                 sources.append(ModelSource("folder", paths=(str(Path(self.folder.value.strip()).expanduser()),)))
+            elif label == CAMPAIGN:
+                sources.append(ModelSource("campaign", paths=(str(self.campaign_folder),)))
             else:
                 sources.append(ModelSource(label, paths=(self.model.sets[label],)))
         return sources

@@ -8,7 +8,7 @@ import pytest
 
 from fflux_studio.demo import load_demo
 from fflux_studio.ui.studio import Studio
-from fflux_studio.ui.views.deploy import FOLDER, UPLOADED
+from fflux_studio.ui.views.deploy import CAMPAIGN, FOLDER, UPLOADED
 
 from ...forcefield.model_sets import write_model_set
 from ..test_state import settle
@@ -37,6 +37,16 @@ def test_sets_on_offer_follow_the_inputs_and_start_at_the_first_test_frame(studi
     assert view.sets.options == [UPLOADED, FOLDER] and set(view.sets.value) == {FOLDER, UPLOADED}
     view.folder.value = ""
     assert view.sets.value == [UPLOADED]
+
+
+def test_a_campaigns_models_are_offered_once_a_job_has_written_them(studio, demo):
+    view = studio.deploy_view
+    assert CAMPAIGN not in view.sets.options
+    write_model_set(demo, studio.campaigns.name, "rbf-cyclic", frames=np.arange(40))
+    studio.state.status = "done"
+    assert view.sets.value == [CAMPAIGN]
+    source, = view._sources()
+    assert source.label == "campaign" and source.paths == (studio.campaigns.name,)
 
 
 def test_what_cannot_be_deployed_or_trained_is_said(studio, demo):
