@@ -8,7 +8,7 @@ from bokeh.models import ColumnDataSource, HoverTool, Span
 
 from fflux_studio.forcefield.optimisation import DEFAULT_FMAX
 from fflux_studio.ui.deploy_plots import color
-from fflux_studio.ui.live_figures import _figure
+from fflux_studio.ui.live_figures import live_figure
 from fflux_studio.units import HARTREE_TO_KJMOL
 
 LABELS = ("TL", "DL", "campaign", "uploaded", "folder")  # the sets the Deploy view names; others get a line when they come
@@ -19,9 +19,9 @@ class OptimisationFigures:
     """E − E(start) in kJ/mol and the largest atomic force (Ha/bohr, log axis, the criterion dashed)."""
 
     def __init__(self):
-        self.energy = _figure("Optimisation: energy", 260)
+        self.energy = live_figure("Optimisation: energy", 260)
         self.energy.yaxis.axis_label = "E − E(start) (kJ/mol)"
-        self.force = _figure(f"Optimisation: largest force (criterion {DEFAULT_FMAX:g} dashed)", 260,
+        self.force = live_figure(f"Optimisation: largest force (criterion {DEFAULT_FMAX:g} dashed)", 260,
                              y_axis_type="log")
         self.force.yaxis.axis_label = "largest atomic force (Ha/bohr)"
         self.force.add_layout(Span(location=DEFAULT_FMAX, dimension="width", line_dash="dashed", line_color="#555555"))

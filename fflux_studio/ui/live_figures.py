@@ -25,7 +25,8 @@ SELECTION_COLUMNS = (*plots.TRACE_COLUMNS, "source")
 SEED_COLUMNS = ("a", "b", "size", "angle", "source")
 
 
-def _figure(title: str, height: int, **ranges) -> figure:
+def live_figure(title: str, height: int, **ranges) -> figure:
+    """A page-wide Bokeh figure with the house toolbar (no wheel zoom, no logo), for any live figure."""
     fig = figure(title=title, height=height, sizing_mode="stretch_width", tools=TOOLS, toolbar_location="above",
                  **ranges)
     fig.toolbar.logo = None
@@ -43,7 +44,7 @@ class TraceFigure:
 
     def __init__(self, title: str, selection: bool = False):
         self.source = ColumnDataSource(_columns((*plots.TRACE_COLUMNS, "trace")))
-        self.figure = _figure(title, 300)
+        self.figure = live_figure(title, 300)
         self.figure.yaxis.axis_label = "ln L"
         self.figure.xgrid.visible = self.figure.ygrid.visible = True
         self.line = self.figure.line("iteration", "log_likelihood", source=self.source, line_width=1.5)
@@ -107,7 +108,7 @@ class LandscapeFigure:
         self.stars = ColumnDataSource(_columns(SEED_COLUMNS))
         self.edges = ColumnDataSource(_columns(SEED_COLUMNS))
         self.colors = LinearColorMapper(palette=Viridis256, nan_color="#eeeeee")
-        self.figure = _figure("ln L landscape (other θ at the current best)", 380,
+        self.figure = live_figure("ln L landscape (other θ at the current best)", 380,
                               x_range=Range1d(-1.0, 1.0), y_range=Range1d(-1.0, 1.0))
         self.figure.image("image", "x", "y", "dw", "dh", source=self.image, color_mapper=self.colors)
         self.colorbar = ColorBar(color_mapper=self.colors, title="ln L", visible=False)
