@@ -16,6 +16,8 @@ import pytest
 from fflux_studio.campaign.manifest import MANIFEST_NAME
 from fflux_studio.io.model_file import read_model
 
+from .test_browser import open_studio, settle, tab
+
 pytestmark = pytest.mark.browser
 
 STATES = ("() => Bokeh.documents.flatMap(d => [...d.all_models]).filter(m => m.data"
@@ -41,28 +43,16 @@ def page_states(page) -> list[str]:
     return page.evaluate(STATES)
 
 
-def settle(page):
-    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length && Bokeh.documents.every(d => d.is_idle)",
-                           timeout=30_000)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
 def test_campaign_fills_live_cancel_keeps_finished_models_and_the_zip_reads_back(served, browser, shot, tmp_path,
                                                                                    wait):
     url, studios = served
-    page = browser.new_page(viewport={"width": 1400, "height": 1500})
-    before = len(studios)
-    page.goto(url)
-    studio = wait(lambda: studios[before] if len(studios) > before else None, 60, what="a new session")
-    wait(lambda: studio.state.dataset is not None, 120, what="the demo dataset to load")
-    page.get_by_text("1500", exact=False).first.wait_for(timeout=30_000)
+    page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios, wait)
     for label, value in (("Train size", "600"), ("Test size", "200")):
         page.get_by_label(label).fill(value)
         page.get_by_label(label).press("Enter")
-    wait(lambda: (studio.state.train_size, studio.state.test_size) == (600, 200), 10,
-         what=f"the split to be set ({studio.state.train_size}, {studio.state.test_size})")
+    wait(lambda: (studio.state.train_size, studio.state.test_size) == (600, 200), 10, what="the split to be set")
 
-    page.locator(".bk-tab", has_text="Campaign").click()
+    tab(page, "Campaign")
     campaign = studio.campaign_view.campaign
     assert (len(campaign.atoms), len(campaign.properties), campaign.protocol) == (9, 2, "tl")
     page.get_by_role("button", name="Start campaign").click()
@@ -78,11 +68,13 @@ def test_campaign_fills_live_cancel_keeps_finished_models_and_the_zip_reads_back
     wait(lambda: sorted(page_states(page)) == sorted(status.values()), 30, what="the grid to show the cancelled models")
 
     atom, prop = sorted(trained)[0]
+    settle(page)
     x, y = wait(lambda: page.evaluate(CELL, [atom, prop]), 30, what="the grid's cell on the page")
     page.mouse.move(x, y)
-    page.locator(".bk-Tooltip", has_text="test RMSE").first.wait_for(timeout=30_000)
+    page.locator(".bk-Tooltip", has_text=f"{atom} {prop}").filter(has_text="test RMSE").first.wait_for(timeout=30_000)
     page.mouse.click(x, y)
-    wait(lambda: studio.campaign_view.model.value == (atom, prop), 30, what="the clicked model to be chosen")
+    wait(lambda: studio.campaign_view.model.value == (atom, prop), 30,
+         what=f"the clicked model {atom} {prop} to be chosen (the page's choice stays in the failure's locals)")
     page.get_by_text(f"{atom} {prop}: trained").wait_for(timeout=30_000)
     assert studio.campaign_view.model_curve.object is not None
     record = campaign.records[atom, prop]
