@@ -1,0 +1,72 @@
+"""A path typed into the Studio: read where it is, quotes and ``~`` understood, errors naming the
+path as the user typed it (never the expanded or absolute form)."""
+
+import io
+
+import numpy as np
+import pytest
+from ase import Atoms
+from ase.io import write
+
+from fflux_studio.io.errors import InputError
+from fflux_studio.io.load import load_dataset
+from fflux_studio.io.typed_path import load_typed_path, typed_text
+
+
+def write_water(path, n=6):
+    frames = []
+    for i in range(n):
+        atoms = Atoms("OH2", positions=[[0, 0, 0], [0.96 + 0.01 * i, 0, 0], [-0.24, 0.93 - 0.005 * i, 0]],
+                      info={"system": "water"})
+        atoms.arrays["iqa"] = np.array([-75.4, -0.5, -0.5]) + 1e-3 * i
+        frames.append(atoms)
+    text = io.StringIO()
+    write(text, frames, format="extxyz")
+    path.write_text(text.getvalue())
+    return path
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize("typed", ["~/data/water.xyz", "  '~/data/water.xyz' ", '"data/water.xyz"', "data/water.xyz"])
+def test_reads_what_the_user_typed_as_the_loader_reads_the_file(home, typed):
+    path = write_water(home / "data" / "water.xyz")
+    dataset = load_typed_path(typed)
+    reference = load_dataset(path)
+    assert dataset.n_frames == reference.n_frames == 6
+    for name in reference.atom_names:
+        np.testing.assert_array_equal(dataset.atom(name).features, reference.atom(name).features)
+    assert dataset.provenance == typed_text(typed)
+
+
+def test_a_missing_file_is_named_as_typed(home):
+    with pytest.raises(InputError) as err:
+        load_typed_path("~/data/nothing.xyz")
+    assert str(err.value) == "~/data/nothing.xyz: no such file or directory"
+    assert str(home) not in str(err.value)
+
+
+def test_a_bad_file_is_named_as_typed_with_its_line(home):
+    (home / "data" / "broken.xyz").write_text("3\ncomment\nO 0 0 0\nH 1 0\n")
+    with pytest.raises(InputError) as err:
+        load_typed_path("~/data/broken.xyz")
+    assert str(err.value).startswith("~/data/broken.xyz")
+    assert err.value.line is not None and str(home) not in str(err.value)
+
+
+def test_a_folder_without_data_is_named_as_typed(home):
+    with pytest.raises(InputError) as err:
+        load_typed_path("~/data/")
+    assert str(err.value).startswith("~/data: ") and str(home) not in str(err.value)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "''"])
+def test_nothing_typed_is_said_in_words(typed):
+    with pytest.raises(InputError, match="no path given"):
+        load_typed_path(typed)
