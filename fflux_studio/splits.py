@@ -27,6 +27,34 @@ def random_split(n_frames: int, test_size=None, train_size=None, random_state=0)
     return np.sort(order[n_test: n_test + n_train]), np.sort(order[:n_test])
 
 
+MIN_TRAIN = 4
+"""The fewest training frames a split leaves (a GPR with fewer says nothing)."""
+
+
+@dataclass(frozen=True)
+class FittedSplit:
+    """Split sizes that fit the frames available, and in words what had to be lowered to fit."""
+
+    train: int
+    test: int
+    adjustments: tuple[str, ...] = ()
+
+
+def fit_split(n_frames: int, train: int, test: int) -> FittedSplit:
+    """Lower ``test`` to leave :data:`MIN_TRAIN` frames, then ``train`` to what the test set leaves,
+    saying so: a run on fewer frames than asked must never happen without a word."""
+    fitted_test = max(1, min(test, n_frames - MIN_TRAIN))
+    fitted_train = min(train, n_frames - fitted_test)
+    adjustments = []
+    if fitted_test < test:
+        adjustments.append(f"test set lowered from {test} to {fitted_test} frames: {n_frames} frames must also "
+                           f"leave {MIN_TRAIN} for training")
+    if fitted_train < train:
+        adjustments.append(f"training set lowered from {train} to {fitted_train} frames: {n_frames} frames minus "
+                           f"{fitted_test} for testing leave {fitted_train}")
+    return FittedSplit(fitted_train, fitted_test, tuple(adjustments))
+
+
 def nested_subsets(train: np.ndarray, sizes, random_state=0) -> list[np.ndarray]:
     """Nested training sets (each contains the smaller ones) for learning curves."""
     order = np.random.default_rng(random_state).permutation(np.asarray(train))

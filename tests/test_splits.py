@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fflux_studio.dataset import AtomFeatures, Dataset
-from fflux_studio.splits import find_duplicates, near_duplicate_pairs, nested_subsets, random_split
+from fflux_studio.splits import MIN_TRAIN, find_duplicates, fit_split, near_duplicate_pairs, nested_subsets, random_split
 
 
 def test_random_split_is_disjoint_and_reproducible():
@@ -65,3 +65,22 @@ def test_pairs_are_those_a_brute_force_search_finds():
     found = near_duplicate_pairs(x, tolerance)
     assert len(found) > 100
     np.testing.assert_array_equal(found, expected)
+
+
+@pytest.mark.parametrize("n, train, test", [(1500, 1400, 300), (1500, 500, 300), (10, 3, 9), (5, 100, 100), (1500, 1200, 300)])
+def test_fitted_split_fits_and_says_what_it_lowered(n, train, test):
+    fitted = fit_split(n, train, test)
+    assert fitted.train + fitted.test <= n and fitted.train >= min(train, MIN_TRAIN) and fitted.test >= 1
+    assert (fitted.test < test) == any(a.startswith(f"test set lowered from {test} to {fitted.test}")
+                                       for a in fitted.adjustments)
+    assert (fitted.train < train) == any(a.startswith(f"training set lowered from {train} to {fitted.train}")
+                                         for a in fitted.adjustments)
+    train_idx, test_idx = random_split(n, fitted.test, fitted.train)
+    assert (len(train_idx), len(test_idx)) == (fitted.train, fitted.test)
+
+
+def test_the_issue_case_is_said_in_words():
+    fitted = fit_split(1500, 1400, 300)
+    assert (fitted.train, fitted.test) == (1200, 300)
+    assert fitted.adjustments == ("training set lowered from 1400 to 1200 frames: 1500 frames minus 300 for "
+                                  "testing leave 1200",)

@@ -12,7 +12,7 @@ from fflux_studio.protocols import PROTOCOLS as PROTOCOL_RUNNERS
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.protocols.settings import CHOICES
 from fflux_studio.sizes import size_value
-from fflux_studio.splits import random_split
+from fflux_studio.splits import FittedSplit, fit_split, random_split
 
 DEFAULTS = ProtocolSettings()
 NAMES = {"lbfgs": "L-BFGS-B", "pso": "PSO", "tl": "Transfer learning (TL)", "dl": "Direct learning (DL)"}
@@ -81,7 +81,11 @@ class StudioState(param.Parameterized):
     learning = param.List(default=[], doc="learning-curve runs: protocol, size, random_state, rmse, mae, seconds, unit")
 
     def use(self, dataset, source: str) -> None:
-        """Make ``dataset`` current: choose its first atom and property, and sizes that train quickly."""
+        """Make ``dataset`` current: choose its first atom and property, and sizes that train quickly.
+
+        The sizes' bounds stay as declared: bounds that change with the data make the browser clamp its
+        old value and send it back after the new one (the page then showed one split and trained on
+        another). Sizes beyond the data are lowered by :meth:`fitted_split`, which says so."""
         atoms = [a for a in dataset.atom_names if dataset.properties(a)]
         if not atoms:
             raise ValueError(f"{source}: no atom has a target property to learn")
@@ -91,8 +95,6 @@ class StudioState(param.Parameterized):
         with param.parameterized.batch_call_watchers(self):
             self.param.atom.objects = atoms
             self.param.prop.objects = dataset.properties(atoms[0])
-            self.param.train_size.bounds = (4, n - 1)
-            self.param.test_size.bounds = (1, n - 4)
             self.param.update(dataset=dataset, source=source, atom=atoms[0], prop=dataset.properties(atoms[0])[0],
                               train_size=train, test_size=test, runs={}, learning=[], status="idle", message="")
 
@@ -108,13 +110,16 @@ class StudioState(param.Parameterized):
     def unit(self) -> str:
         return self.dataset.unit(self.prop) if self.dataset is not None else ""
 
+    def fitted_split(self) -> FittedSplit:
+        """The split sizes that fit the loaded frames, with what was lowered, in words."""
+        return fit_split(self.dataset.n_frames, self.train_size, self.test_size)
+
     def split(self) -> tuple[np.ndarray, np.ndarray]:
-        """Train and test frame indices (disjoint), reproducible from ``split_seed``; ValueError when
-        the training set would not fit in the memory budget (memory.py)."""
-        test = min(self.test_size, self.dataset.n_frames - 4)
-        train = min(self.train_size, self.dataset.n_frames - test)
-        MemoryBudget.now().check(train)
-        return random_split(self.dataset.n_frames, test, train, self.split_seed)
+        """Train and test frame indices (disjoint, of :meth:`fitted_split`'s sizes), reproducible from
+        ``split_seed``; ValueError when the training set would not fit in the memory budget (memory.py)."""
+        fitted = self.fitted_split()
+        MemoryBudget.now().check(fitted.train)
+        return random_split(self.dataset.n_frames, fitted.test, fitted.train, self.split_seed)
 
     def settings(self, **overrides) -> ProtocolSettings:
         """The engine's settings from the session's choices; raises ValueError when they make no sense."""

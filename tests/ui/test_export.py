@@ -55,7 +55,12 @@ def test_exports(tmp_path):
 
     document = json.loads(json.dumps(metrics_document(studio.state)))
     assert set(document["runs"]) == {"tl", "dl"} and document["runs"]["tl"]["unit"] == "kJ/mol"
-    assert document["split"] == {"train_size": 80, "test_size": 40, "random_state": 0}
+    assert document["split"] == {"train_size": 80, "test_size": 40, "random_state": 0, "adjusted": []}
+    assert document["split"]["train_size"] == document["runs"]["tl"]["n_train"]
+    studio.state.train_size = 10_000  # beyond the data: the split as fitted and what was lowered, not the number typed
+    lowered = metrics_document(studio.state)["split"]
+    assert lowered["train_size"] == studio.state.dataset.n_frames - 40
+    assert lowered["adjusted"][0].startswith("training set lowered from 10000")
 
     live = studio.traces.figures()
     # A Compare ends on DL, yet TL's seeding figure and its landscape are exported too.

@@ -35,12 +35,20 @@ def model_files(runs: dict) -> dict[str, str]:
     return files
 
 
+def split_document(state: StudioState) -> dict:
+    """The split trained on: the sizes as fitted to the data, and what was lowered to fit."""
+    if state.dataset is None:
+        return {"train_size": state.train_size, "test_size": state.test_size, "random_state": state.split_seed}
+    fitted = state.fitted_split()
+    return {"train_size": fitted.train, "test_size": fitted.test, "random_state": state.split_seed,
+            "adjusted": list(fitted.adjustments)}
+
+
 def metrics_document(state: StudioState) -> dict:
     """Everything needed to reproduce and judge the session's runs."""
     return {"program": "fflux-studio", "version": __version__, "dataset": state.source,
             "system": state.dataset.system if state.dataset is not None else None, "atom": state.atom,
-            "property": state.prop, "split": {"train_size": state.train_size, "test_size": state.test_size,
-                                              "random_state": state.split_seed},
+            "property": state.prop, "split": split_document(state),
             "runs": {p: r.metrics for p, r in state.runs.items()}, "learning_curve": state.learning}
 
 
