@@ -45,8 +45,13 @@ class UploadLimits:
     max_inflated_bytes: int = 1024 * MIB
 
     def describe(self) -> str:
-        return (f"at most {_mib(self.max_upload_bytes)} uploaded, {self.max_members} zip members, "
-                f"{_mib(self.max_inflated_bytes)} unpacked")
+        return (f"at most {_mib(self.max_upload_bytes)} ({self.max_upload_bytes / 1e6:.1f} MB) uploaded, "
+                f"{self.max_members} zip members, {_mib(self.max_inflated_bytes)} unpacked")
+
+    def browser_size(self) -> str:
+        """The upload limit as a browser-side uploader (FilePond) writes sizes: whole kilobytes of 1000
+        bytes, rounded down so that the browser never sends more than :func:`stage_upload` accepts."""
+        return f"{self.max_upload_bytes // 1000}KB"
 
 
 @dataclass

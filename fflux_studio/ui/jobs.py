@@ -17,6 +17,7 @@ from fflux_studio.evaluation import learning_curve
 from fflux_studio.gpr import GPRModel
 from fflux_studio.metrics import mae, rmse
 from fflux_studio.protocols import ProtocolResult, ProtocolSettings, run_protocol
+from fflux_studio.splits import find_duplicates
 from fflux_studio.ui.landscape import LandscapeTracker
 from fflux_studio.ui.messages import Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.predictions import Predictions
@@ -135,5 +136,8 @@ def learning(problem: Problem, tl: ProtocolSettings, dl: ProtocolSettings, sizes
 
 
 def load(loader, source: str, emit, cancel, inbox=None) -> None:
-    """Read a dataset (demo sets take seconds to featurise)."""
-    emit(Loaded(loader(), source))
+    """Read a dataset (demo sets take seconds to featurise) and look for near-duplicate frames, as
+    ``fflux-studio inspect`` does."""
+    dataset = loader()
+    duplicates = find_duplicates(dataset)
+    emit(Loaded(dataset, source, duplicates.describe() if len(duplicates.pairs) else ""))

@@ -71,10 +71,12 @@ class LearningPoint:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A dataset read in the worker, with where it came from in the user's words."""
+    """A dataset read in the worker, with where it came from in the user's words and, when some
+    frames nearly repeat others (they make R near-singular), that warning in words."""
 
     dataset: Any
     source: str
+    duplicates: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from panel.viewable import Viewer
 from fflux_studio.dataset import DatasetError
 from fflux_studio.demo import demo_path, list_demos
 from fflux_studio.io.load import load_dataset
+from fflux_studio.io.typed_path import load_typed_path, typed_text
 from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
 from fflux_studio.ui import campaign_job, jobs
@@ -47,7 +48,7 @@ TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL)
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
 
-DEMO_CACHE: dict = {}  # demo path -> Dataset featurised by a worker; each session gets its own copy
+DEMO_CACHE: dict = {}  # demo path -> its Loaded message (dataset featurised by a worker); each session gets a copy
 
 
 class Studio(Viewer):
@@ -124,12 +125,12 @@ class Studio(Viewer):
         if demo is not None:
             source, path = f"bundled demo '{demo}'", demo_path(demo)
             if path in DEMO_CACHE:
-                self._loaded(Loaded(copy.deepcopy(DEMO_CACHE[path]), source))
+                self._loaded(copy.deepcopy(DEMO_CACHE[path]))
                 return True
             self._loading_demo = path
             return self._read(functools.partial(load_dataset, path), source)
-        if path is not None:
-            return self._read(functools.partial(load_dataset, path), str(path))
+        if path is not None:  # typed on the page (or given to Studio): named as typed
+            return self._read(functools.partial(load_typed_path, str(path)), typed_text(str(path)))
         # plain lists: the widget's own lists hold weak references, which do not pickle
         names, contents = [str(name) for name in upload[0]], [bytes(content) for content in upload[1]]
         return self._read(functools.partial(load_upload, names, contents, self.uploads.name),
@@ -157,6 +158,10 @@ class Studio(Viewer):
         except (ValueError, DatasetError) as err:
             self.notify("error", f"Cannot start: {err}")
             return None
+        adjustments = self.state.fitted_split().adjustments
+        if adjustments:
+            self.notify("warning", f"Split adjusted to the {self.state.dataset.n_frames} frames: "
+                                   + "; ".join(adjustments) + ".")
         return problem, settings
 
     def start(self, protocol: str | None = None) -> bool:
@@ -261,7 +266,7 @@ class Studio(Viewer):
         except Exception as err:  # shown as a notification, never as a traceback on the page
             traceback.print_exc()
             self.internal_errors += 1
-            self.notify("error", f"Internal error while updating the page: {type(err).__name__}: {err}")
+            self.notify("error", f"Internal error while updating the page ({err}); details in the server log")
 
     def _ingest(self, messages: list[dict]) -> None:
         changed = [view.ingest(messages) for view in (self.train_view, self.deploy_view, self.campaign_view)]
@@ -270,9 +275,11 @@ class Studio(Viewer):
 
     def _loaded(self, message: Loaded) -> None:
         if self._loading_demo is not None:
-            DEMO_CACHE.setdefault(self._loading_demo, copy.deepcopy(message.dataset))
+            DEMO_CACHE.setdefault(self._loading_demo, copy.deepcopy(message))
             self._loading_demo = None
         self.state.use(message.dataset, message.source)
+        self.data_view.show_problem("")
+        self.data_view.show_duplicates(message.duplicates)
         self.notify("success", f"Loaded {message.source}: {message.dataset.n_frames} frames")
 
     def _started(self, message: Started) -> None:
@@ -304,6 +311,9 @@ class Studio(Viewer):
             self._callback = None
         if status == "cancelled":
             self.notify("warning", f"{message.task.capitalize()} cancelled; earlier results are kept")
+        elif status == "failed" and message.task == "loading":
+            self.data_view.show_problem(f"Could not load the data. {message.message}")
+            self.notify("error", f"Could not load the data. {message.message}")
         elif status == "failed":
             self.notify("error", f"{message.task.capitalize()} failed: {message.message}")
         elif message.task in ("train", "compare", "learning curve", DEPLOY_TASK, TRAIN_TASK, "campaign"):

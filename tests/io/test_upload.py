@@ -114,3 +114,11 @@ def test_limits_and_bad_archives(workdir, names, contents, limits, message):
     with pytest.raises(InputError) as err:
         load_upload(names, contents, workdir, limits)
     assert str(err.value).startswith(message), str(err.value)
+
+
+@pytest.mark.parametrize("limit", [100 * 1024 ** 2, 10 ** 8, 123_456_789])
+def test_the_browser_limit_never_lets_through_what_the_server_refuses(limit):
+    """FilePond reads '104857KB' as 104857 x 1000 bytes (its default size base)."""
+    written = UploadLimits(max_upload_bytes=limit).browser_size()
+    browser_bytes = int(written.removesuffix("KB")) * 1000
+    assert limit - 1000 < browser_bytes <= limit

@@ -220,9 +220,11 @@ def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_pat
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1200}), url, studios, wait)
     bad = tmp_path / "broken.xyz"
     bad.write_text("not an xyz file\n")
-    page.locator("input[type=file]").set_input_files(str(bad))
+    page.locator(".filepond--browser").set_input_files(str(bad))
+    wait(lambda: "broken.xyz" in studio.data_view.upload.value, 30, what="the bad file to be uploaded")
+    page.get_by_role("button", name="Load uploaded files").click()
     wait(lambda: studio.state.status == "failed", 60, what="the bad upload to fail")
-    page.get_by_text("broken.xyz", exact=False).first.wait_for(timeout=30_000)
+    page.locator(".alert-danger", has_text="Could not load the data. broken.xyz").wait_for(timeout=30_000)
     assert studio.state.source == "bundled demo 'ethanol'" and studio.state.dataset.n_frames == 1500
 
     rng = np.random.default_rng(0)
@@ -230,7 +232,11 @@ def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_pat
     rows = "\n".join(",".join(str(v) for v in (*features, np.sin(features[0]))) for features in x)
     good = tmp_path / "TOY_C1_TRAINING_SET.csv"
     good.write_text("f1,f2,f3,iqa\n" + rows + "\n")
-    page.locator("input[type=file]").set_input_files(str(good))
+    page.locator(".filepond--file-action-button.filepond--action-revert-item-processing").click()  # remove broken.xyz
+    wait(lambda: not studio.data_view.upload.value, 30, what="the bad file to be removed")
+    page.locator(".filepond--browser").set_input_files(str(good))
+    wait(lambda: "TOY_C1_TRAINING_SET.csv" in studio.data_view.upload.value, 30, what="the CSV to be uploaded")
+    page.get_by_role("button", name="Load uploaded files").click()
     wait(lambda: studio.state.source == "upload: TOY_C1_TRAINING_SET.csv", 60, what="the uploaded CSV to load")
     assert studio.state.dataset.n_frames == 60 and studio.state.atom == "C1"
     page.get_by_text("60", exact=False).first.wait_for(timeout=30_000)

@@ -9,6 +9,7 @@ from panel.viewable import Viewer
 
 from fflux_studio.chem.connectivity import bonded
 from fflux_studio.demo import list_demos
+from fflux_studio.io.typed_path import typed_text
 from fflux_studio.io.upload import UploadLimits
 from fflux_studio.memory import MemoryBudget
 from fflux_studio.ui import plots
@@ -18,11 +19,13 @@ DEMO_NOTE = ("Demo labels are **GFN2-xTB atom-partitioned energies** (and charge
              "molecular-dynamics trajectory: a teaching stand-in for the IQA energies that FFLUX models "
              "are trained on, cheap enough to bundle. Real work uses IQA energies from AIMAll (upload "
              "FEREBUS/ICHOR CSVs, ICHOR point directories as a .zip, or AIMAll .int files with their geometry).")
-ACCEPT = ".csv,.txt,.xyz,.extxyz,.gz,.int,.gjf,.zip"
-UPLOAD_NOTE = ("or upload files (any format the library reads; several files or a .zip are read as one folder; "
-               f"{UploadLimits().describe()}):")
-
-
+LIMITS = UploadLimits()
+UPLOAD_CHUNK_BYTES = 4 * 1024 ** 2
+"""Bytes per websocket message while uploading: far below Bokeh's 20 MB message limit, which a whole
+file sent in one message exceeded (the session was lost), and small enough for smooth progress."""
+UPLOAD_NOTE = (f"or upload files (any format the library reads; several files or a .zip are read as one folder; "
+               f"{LIMITS.describe()}):")
+PATH_NOTE = "or read a file or folder already on this computer (the one running the Studio):"
 def summary_markdown(dataset, source: str) -> str:
     atoms = dataset.atom_names
     properties = sorted({p for a in atoms for p in dataset.properties(a)})
@@ -30,7 +33,7 @@ def summary_markdown(dataset, source: str) -> str:
     d = dataset.atom(atoms[0]).features.shape[1]
     lines = [f"### {dataset.system}", f"*from {source}*", "",
              f"- **{dataset.n_frames}** frames (geometries)",
-             f"- **{len(atoms)}** atoms: {', '.join(atoms)}",
+             f"- **{len(atoms)}** atom{'s' * (len(atoms) != 1)}: {', '.join(atoms)}",
              f"- properties: {units}", f"- {d} features per atom (ALF: distances in bohr, angles in radians)"]
     lines += [f"- note: {n}" for n in dataset.notes]
     return "\n".join(lines)
@@ -50,7 +53,8 @@ def alf_markdown(dataset, features) -> str:
 
 
 class DataView(Viewer):
-    """Widgets that fill the session state's dataset, atom, property and split."""
+    """Widgets that fill the session state's dataset, atom, property and split; the data controls are
+    disabled while a job runs, so the frame drawn and the data trained on cannot change under it."""
 
     def __init__(self, state: StudioState, load, **params):
         super().__init__(**params)
@@ -61,26 +65,80 @@ class DataView(Viewer):
                                       else (demos[0] if demos else None), width=170)
         self.load_demo = pn.widgets.Button(name="Load demo", button_type="primary", width=110, align="end")
         self.load_demo.on_click(lambda _: self._load(demo=self.demo.value))
-        self.upload = pn.widgets.FileInput(multiple=True, accept=ACCEPT, width=300)
-        self.upload.param.watch(self._uploaded, "filename")
+        self.upload = pn.widgets.FileDropper(multiple=True, chunk_size=UPLOAD_CHUNK_BYTES, previews=[],
+                                             max_file_size=LIMITS.browser_size(),
+                                             max_total_file_size=LIMITS.browser_size(), width=310)
+        self.upload.param.watch(self._uploaded, "value")
+        self.upload_button = pn.widgets.Button(name="Load uploaded files", button_type="primary", width=160,
+                                               disabled=True)
+        self.upload_button.on_click(lambda _: self.load_upload())
+        self.upload_note = pn.pane.Markdown("", width=310, margin=(0, 10))
+        self.path = pn.widgets.TextInput(placeholder="~/data/water.xyz or a folder", width=200)
+        self.path.param.watch(lambda _: self.load_path(), "enter_pressed")
+        self.load_path_button = pn.widgets.Button(name="Load path", button_type="primary", width=100)
+        self.load_path_button.on_click(lambda _: self.load_path())
+        self.problem = pn.pane.Alert("", alert_type="danger", visible=False, width=310)
         self.summary = pn.pane.Markdown("Loading …", sizing_mode="stretch_width")
+        self.duplicates = pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width")
         self.alf = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.budget = pn.pane.Markdown("", width=320)
+        self.split_note = pn.pane.Markdown("", width=310, margin=(0, 10))
         self.geometry = pn.pane.HoloViews(None, linked_axes=False)
-        self.choices = pn.Param(state, parameters=["atom", "prop", "train_size", "test_size", "split_seed"],
-                                show_name=False, width=300,
-                                widgets={"train_size": pn.widgets.IntInput, "test_size": pn.widgets.IntInput,
-                                         "split_seed": pn.widgets.IntInput})
+        self.choices = [pn.widgets.Select.from_param(state.param.atom, width=300),
+                        pn.widgets.Select.from_param(state.param.prop, width=300),
+                        *(pn.widgets.IntInput.from_param(state.param[name], width=300)
+                          for name in ("train_size", "test_size", "split_seed"))]
+        self.loaders = [self.load_demo, self.upload_button, self.load_path_button, self.path]
         state.param.watch(self.refresh, ["dataset", "atom"])
+        state.param.watch(self._show_split, ["dataset", "train_size", "test_size"])
+        state.param.watch(self._lock, "status")
 
     def _uploaded(self, _event) -> None:
-        names = self.upload.filename
-        contents = self.upload.value
-        if not names:
+        files = self.upload.value
+        self.upload_button.disabled = not files or self.state.status == "running"
+        if files:
+            self.upload_note.object = f"Uploaded: {', '.join(files)}. **Load uploaded files** reads them."
+        else:
+            self.upload_note.object = ""
+
+    def load_upload(self) -> None:
+        """Read what has been uploaded, as one folder when there are several files."""
+        files = self.upload.value
+        if files:
+            # a text file arrives decoded as UTF-8; encoding it again gives back the bytes sent
+            self._load(upload=(list(files), [c.encode() if isinstance(c, str) else c for c in files.values()]))
+
+    def load_path(self) -> None:
+        """Read the file or folder typed in the path field, where it is."""
+        if not typed_text(self.path.value_input or self.path.value):
+            self.show_problem("Type the path of a file or folder first, e.g. ~/data/water.xyz.")
             return
-        names = names if isinstance(names, list) else [names]
-        contents = contents if isinstance(contents, list) else [contents]
-        self._load(upload=(names, contents))
+        self._load(path=self.path.value_input or self.path.value)
+
+    def show_problem(self, text: str) -> None:
+        """The last load's failure, in words, kept on the page (a toast goes away)."""
+        self.problem.object = text
+        self.problem.visible = bool(text)
+
+    def show_duplicates(self, text: str) -> None:
+        self.duplicates.object = f"**Near-duplicate frames.** {text}" if text else ""
+        self.duplicates.visible = bool(text)
+
+    def _lock(self, _event) -> None:
+        running = self.state.status == "running"
+        for widget in [*self.choices, *self.loaders]:
+            widget.disabled = running
+        self.upload_button.disabled = running or not self.upload.value
+
+    def _show_split(self, *_events) -> None:
+        if self.state.dataset is None:
+            return
+        fitted = self.state.fitted_split()
+        lines = [f"Split: **{fitted.train}** training + **{fitted.test}** test frames of "
+                 f"{self.state.dataset.n_frames}."]
+        lines += [f"<span style='color:#a15c00'>⚠ {adjustment[0].upper()}{adjustment[1:]}.</span>"
+                  for adjustment in fitted.adjustments]
+        self.split_note.object = "\n\n".join(lines)
 
     def refresh(self, *_events) -> None:
         dataset = self.state.dataset
@@ -101,8 +159,9 @@ class DataView(Viewer):
 
     def __panel__(self):
         return pn.Row(
-            pn.Column("### Dataset", pn.Row(self.demo, self.load_demo), UPLOAD_NOTE, self.upload,
-                      "### Atom, property and split", self.choices, self.budget, width=340),
-            pn.Column(pn.pane.Alert(DEMO_NOTE, alert_type="info"), self.summary, self.alf, self.geometry,
-                      sizing_mode="stretch_width"),
+            pn.Column("### Dataset", pn.Row(self.demo, self.load_demo), UPLOAD_NOTE, self.upload, self.upload_note,
+                      self.upload_button, PATH_NOTE, pn.Row(self.path, self.load_path_button), self.problem,
+                      "### Atom, property and split", *self.choices, self.split_note, self.budget, width=340),
+            pn.Column(pn.pane.Alert(DEMO_NOTE, alert_type="info"), self.summary, self.duplicates, self.alf,
+                      self.geometry, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
