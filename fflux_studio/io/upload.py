@@ -46,7 +46,7 @@ class UploadLimits:
 
     def describe(self) -> str:
         return (f"at most {_mib(self.max_upload_bytes)} ({self.max_upload_bytes / 1e6:.1f} MB) uploaded, "
-                f"{self.max_members} zip members, {_mib(self.max_inflated_bytes)} unpacked")
+                f"{self.max_members:,} zip members, {_mib(self.max_inflated_bytes)} unpacked")
 
     def browser_size(self) -> str:
         """The upload limit as a browser-side uploader (FilePond) writes sizes: whole kilobytes of 1000
@@ -97,7 +97,8 @@ class _Staging:
 
 
 def _mib(size: int) -> str:
-    return f"{size / MIB:g} MiB"
+    """A size in binary units: MiB, or GiB from one GiB up."""
+    return f"{size / MIB / 1024:g} GiB" if size >= 1024 * MIB else f"{size / MIB:g} MiB"
 
 
 def _plain_name(name: str) -> str:

@@ -79,6 +79,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     page, studio = open_studio(browser.new_page(viewport={"width": 1400, "height": 1500}), url, studios,
                                 wait_until)
     page.get_by_text("GFN2-xTB", exact=False).first.wait_for(timeout=30_000)
+    wait_until(lambda: page.locator(".notyf__toast").count() == 0, 30, what="the load's toast to go")
     settle(page)
     shot(page, "01_data")
 
@@ -240,6 +241,7 @@ def test_uploads_load_and_bad_ones_become_notifications(served, browser, tmp_pat
     wait(lambda: studio.state.source == "upload: TOY_C1_TRAINING_SET.csv", 60, what="the uploaded CSV to load")
     assert studio.state.dataset.n_frames == 60 and studio.state.atom == "C1"
     page.get_by_text("60", exact=False).first.wait_for(timeout=30_000)
+    wait(lambda: page.locator(".notyf__toast").count() == 0, 30, what="the toasts to go")
     settle(page)
     shot(page, "06_upload")
     page.close()

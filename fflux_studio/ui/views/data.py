@@ -121,7 +121,9 @@ class DataView(Viewer):
         self.problem.visible = bool(text)
 
     def show_duplicates(self, text: str) -> None:
-        self.duplicates.object = f"**Near-duplicate frames.** {text}" if text else ""
+        self.duplicates.object = (f"**Near-duplicate frames.** {text}. The Studio trains on every frame: remove "
+                                  "the repeats from the file (`fflux-studio inspect` lists them) to leave them out."
+                                  if text else "")
         self.duplicates.visible = bool(text)
 
     def _lock(self, _event) -> None:
