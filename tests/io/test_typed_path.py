@@ -1,28 +1,19 @@
 """A path typed into the Studio: read where it is, quotes and ``~`` understood, errors naming the
 path as the user typed it (never the expanded or absolute form)."""
 
-import io
-
 import numpy as np
 import pytest
-from ase import Atoms
-from ase.io import write
+from ase.io import read, write
 
+from fflux_studio.demo import demo_path
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.typed_path import load_typed_path, typed_text
 
 
 def write_water(path, n=6):
-    frames = []
-    for i in range(n):
-        atoms = Atoms("OH2", positions=[[0, 0, 0], [0.96 + 0.01 * i, 0, 0], [-0.24, 0.93 - 0.005 * i, 0]],
-                      info={"system": "water"})
-        atoms.arrays["iqa"] = np.array([-75.4, -0.5, -0.5]) + 1e-3 * i
-        frames.append(atoms)
-    text = io.StringIO()
-    write(text, frames, format="extxyz")
-    path.write_text(text.getvalue())
+    """The first ``n`` frames of a bundled demo, written where the user keeps data."""
+    write(path, read(demo_path("ethanol"), index=f":{n}"), format="extxyz")
     return path
 
 
