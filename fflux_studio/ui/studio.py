@@ -87,6 +87,9 @@ class Studio(Viewer):
                             ("Deploy", self.deploy_view), dynamic=True, sizing_mode="stretch_width")
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             pn.state.on_session_destroyed(self._destroyed)
+        # the opening data is shown by the page itself; a toast for it (queued before the page is
+        # connected when a cached demo loads at once) would pop up later, beside an unrelated one
+        self._announce_load = path is None and (demo is None or demo not in list_demos())
         if path is not None:
             self.load(path=path)
         elif demo is not None and demo in list_demos():
@@ -280,7 +283,9 @@ class Studio(Viewer):
         self.state.use(message.dataset, message.source)
         self.data_view.show_problem("")
         self.data_view.show_duplicates(message.duplicates)
-        self.notify("success", f"Loaded {message.source}: {message.dataset.n_frames} frames")
+        if self._announce_load:
+            self.notify("success", f"Loaded {message.source}: {message.dataset.n_frames} frames")
+        self._announce_load = True
 
     def _started(self, message: Started) -> None:
         settings = self._pending_settings[message.protocol]
@@ -312,6 +317,7 @@ class Studio(Viewer):
         if status == "cancelled":
             self.notify("warning", f"{message.task.capitalize()} cancelled; earlier results are kept")
         elif status == "failed" and message.task == "loading":
+            self._announce_load = True
             self.data_view.show_problem(f"Could not load the data. {message.message}")
             self.notify("error", f"Could not load the data. {message.message}")
         elif status == "failed":

@@ -114,7 +114,7 @@ def test_train_cancel_compare_export(served, browser, shot, tmp_path, wait):
     page.get_by_text("TL cancelled after", exact=False).wait_for(timeout=30_000)
     assert page.get_by_text("running on", exact=False).count() == 0
     page.locator(".notyf__toast", has_text="cancelled").wait_for(timeout=30_000)
-    assert page.locator(".notyf__toast").count() == 1, "one toast per event"
+    assert page.locator(".notyf__toast").count() == 1, page.locator(".notyf__toast").all_inner_texts()
     wait_until(lambda: page.locator(".notyf__toast").count() == 0, 30, what="the toast to go away")
 
     page.get_by_label("Seeding optimiser").select_option(label="L-BFGS-B")
