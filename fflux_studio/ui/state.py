@@ -39,6 +39,13 @@ SETTINGS = ("kernel", "likelihood", "subset", "n_seeds", "seed_optimizer", "opti
             "seed_max_iterations", "max_iterations", "pso_swarm", "pso_max_iterations", "random_state")
 """The ProtocolSettings fields the page lets a user choose, in the Train step's order; the others keep
 their defaults."""
+TL_ONLY = ("subset", "n_seeds", "seed_optimizer", "selection", "seed_max_iterations")
+"""The settings of TL's source models and seed choice, which DL never reads."""
+
+
+def shown_settings(protocol: str) -> list[str]:
+    """The settings the Train step offers for ``protocol``: DL's page leaves out what only TL reads."""
+    return [name for name in SETTINGS if protocol == "tl" or name not in TL_ONLY]
 
 
 class StudioState(param.Parameterized):

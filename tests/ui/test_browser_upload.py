@@ -125,3 +125,27 @@ def test_a_split_lowered_to_fit_is_said_before_and_when_training_starts(served, 
     wait(lambda: studio.state.status in ("done", "failed", "cancelled"), 180, what="the run to end")
     assert studio.state.runs["tl"].metrics["n_train"] == 1200
     page.close()
+
+
+def test_dl_hides_the_tl_settings_and_the_data_controls_lock_while_training(served, browser, wait):
+    page, studio = studio_page(browser, served, wait)
+    page.locator(".bk-tab", has_text="Train").click()
+    seeds = page.get_by_text("Source models (seeds)", exact=False)  # a slider, labelled with its value
+    seeds.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Direct learning (DL)").click()
+    seeds.wait_for(state="detached", timeout=30_000)
+    assert page.get_by_text("DL L-BFGS-B starts", exact=False).is_visible()
+    page.get_by_role("button", name="Transfer learning (TL)").click()
+    seeds.wait_for(timeout=30_000)
+
+    page.get_by_label("Seeding optimiser").select_option(label="PSO")
+    wait(lambda: studio.state.seed_optimizer == "pso", 10, what="a PSO-seeded (slow) run to be set up")
+    page.get_by_role("button", name="Start training").click()
+    wait(lambda: studio.state.status == "running", 30, what="the run to start")
+    page.locator(".bk-tab", has_text="Data").click()
+    wait(lambda: page.get_by_label("Atom").is_disabled() and page.get_by_role("button", name="Load demo").is_disabled(),
+         30, what="the data controls to lock while the run goes on")
+    page.get_by_role("button", name="Cancel").click()
+    wait(lambda: studio.state.status == "cancelled", 60, what="the run to be cancelled")
+    wait(lambda: page.get_by_label("Atom").is_enabled(), 30, what="the data controls to unlock")
+    page.close()

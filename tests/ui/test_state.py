@@ -13,7 +13,7 @@ from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.memory import MemoryBudget
 from fflux_studio.protocols import ProtocolSettings, run_protocol
 from fflux_studio.protocols.settings import CHOICES
-from fflux_studio.ui.state import SETTINGS, StudioState
+from fflux_studio.ui.state import SETTINGS, TL_ONLY, StudioState, shown_settings
 from fflux_studio.ui.studio import Studio
 from fflux_studio.ui.traces import TraceBook
 
@@ -196,3 +196,16 @@ def test_multipole_moments_are_offered_as_properties():
     assert list(state.param.prop.objects) == list(MOMENTS)
     state.prop = "q21c"
     assert state.unit == "e*bohr^2"
+
+
+def test_dl_hides_exactly_the_settings_dl_never_reads():
+    """DL with every TL-only setting changed finds the same optimum: hiding them hides nothing DL uses."""
+    data = toy_dataset(80)
+    x, y = data.xy("A1", "iqa")
+    base = ProtocolSettings(max_iterations=40)
+    changed = ProtocolSettings(max_iterations=40, subset=30, n_seeds=5, seed_optimizer="pso", selection="rmse",
+                               seed_max_iterations=3)
+    assert {name for name in TL_ONLY if getattr(base, name) == getattr(changed, name)} == set()
+    np.testing.assert_array_equal(run_protocol("dl", x, y, base).log_theta, run_protocol("dl", x, y, changed).log_theta)
+    assert shown_settings("tl") == list(SETTINGS)
+    assert shown_settings("dl") == [name for name in SETTINGS if name not in TL_ONLY]

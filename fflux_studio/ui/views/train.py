@@ -14,7 +14,7 @@ from fflux_studio.ui import plots
 from fflux_studio.ui.live_figures import LandscapeFigure, TraceFigure
 from fflux_studio.ui.messages import Iteration, LandscapeGrid, RunDone, Started
 from fflux_studio.ui.run_traces import FIGURES, TITLES, RunTraces, figure_of
-from fflux_studio.ui.state import SETTINGS, StudioState
+from fflux_studio.ui.state import StudioState, shown_settings
 
 AUTO = "most influential"
 
@@ -39,8 +39,9 @@ class TrainView(Viewer):
         self.seeding_pane, self.full_pane, self.landscape_pane = (
             pn.pane.Bokeh(None, sizing_mode="stretch_width") for _ in range(3))
         self.summary = pn.pane.Markdown("No run yet: press **Start training**.", sizing_mode="stretch_width")
-        self.settings = pn.Param(state, parameters=list(SETTINGS), show_name=False, width=300,
+        self.settings = pn.Param(state, parameters=shown_settings(state.protocol), show_name=False, width=300,
                                  widgets={"subset": pn.widgets.FloatInput})
+        state.param.watch(lambda event: setattr(self.settings, "parameters", shown_settings(event.new)), "protocol")
 
     def _rows(self, name: str, row: dict) -> list[dict]:
         """The row for trace ``name``, after a NaN row when it starts a new trace in its figure."""

@@ -11,7 +11,7 @@ from bokeh.document.events import ColumnDataChangedEvent, ColumnsStreamedEvent
 from fflux_studio.protocols import ProtocolSettings, run_protocol
 from fflux_studio.ui.messages import Iteration, LandscapeGrid, Started
 from fflux_studio.ui.run_traces import RunTraces
-from fflux_studio.ui.state import StudioState
+from fflux_studio.ui.state import StudioState, shown_settings
 from fflux_studio.ui.views.train import TrainView, summary_markdown
 
 START = Started("tl", {"n_seeds": 2}, 60, 3)
@@ -166,3 +166,15 @@ def test_a_tl_run_too_small_to_seed_says_so_and_shows_no_empty_seeding_phase():
     seeded = run_protocol("tl", x, y, ProtocolSettings(subset=12, small_set_direct=False))
     text = summary_markdown(FinishedRun("tl", seeded))
     assert "no seeding" not in text and f"(seeding {seeded.seconds['seeding']:.2f} s" in text
+
+
+def test_the_settings_follow_the_protocol():
+    state = StudioState()
+    train = TrainView(state, RunTraces(), lambda pair: None)
+    labels = lambda: {widget.name for widget in train.settings.layout.objects}  # noqa: E731
+    assert "Source models (seeds)" in labels() and "Seeding budget (iterations)" in labels()
+    state.protocol = "dl"
+    assert labels() == {state.param[name].label for name in shown_settings("dl")}
+    assert "Source models (seeds)" not in labels()
+    state.protocol = "tl"
+    assert "Source models (seeds)" in labels()
