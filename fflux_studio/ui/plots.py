@@ -25,8 +25,6 @@ OTHER_COLOR = "#2f4f4f"  # a curve that is not a protocol's (a campaign's model,
 DASHES = {"dl": "dashed"}  # TL solid, DL dashed: coinciding S-curves stay told apart
 PATH_COLOR = "#e6194b"
 SOURCE_COLORS = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#ff7f0e", "#2ca02c")
-ELEMENT_COLORS = {"H": "#d9d9d9", "C": "#404040", "N": "#3050f8", "O": "#ff0d0d", "F": "#90e050",
-                  "S": "#ffff30", "Cl": "#1ff01f"}
 # No wheel zoom: the wheel scrolls the page (it zoomed plots to 1e-10..1e8); zoom with the box tool.
 # Every element of a figure needs it, since a figure's tools are the union of its elements'.
 TOOLS = {"default_tools": ["save", "pan", "box_zoom", "reset"], "tools": ["hover"]}
@@ -168,39 +166,6 @@ def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
     return bars.opts(hv.opts.Bars(responsive=True, height=260, logy=True, **TOOLS, title="Wall time per phase",
                                   backend="bokeh"),
                      hv.opts.Bars(logy=True, title="Wall time per phase", backend="matplotlib"))
-
-
-def molecule(elements, coordinates, bonds, atom: int | None = None, alf=None) -> hv.Overlay:
-    """A 2-D view of one geometry on its two principal axes: bonds from the (N, N) ``bonds`` matrix,
-    the chosen atom (0-based) ringed, its ALF atoms (1-based, as in .model files) labelled."""
-    xyz = np.asarray(coordinates, dtype=float)
-    centred = xyz - xyz.mean(axis=0)
-    _, _, axes = np.linalg.svd(centred, full_matrices=False)
-    flat = centred @ axes[:2].T
-    pairs = np.argwhere(np.triu(np.asarray(bonds, dtype=bool), 1))
-    segments = hv.Segments([(*flat[a], *flat[b]) for a, b in pairs], ["x", "y", "x1", "y1"]).opts(
-        color="#888888", line_width=4, **TOOLS)
-    names = [f"{e}{k + 1}" for k, e in enumerate(elements)]
-    table = pd.DataFrame({"x": flat[:, 0], "y": flat[:, 1], "atom": names, "element": list(elements),
-                          "color": [ELEMENT_COLORS.get(e, "#ff69b4") for e in elements],
-                          "size": [16 if e == "H" else 26 for e in elements]})
-    overlay = segments
-    if atom is not None:
-        overlay = overlay * hv.Points(table.iloc[[atom]], ["x", "y"], label="modelled atom").opts(
-            size=44, color="#ffbf00", alpha=0.6, **TOOLS)
-    overlay = overlay * hv.Points(table, ["x", "y"], ["atom", "element", "color", "size"]).opts(
-        color="color", size="size", line_color="black", **TOOLS)
-    tags = [(flat[k, 0], flat[k, 1], names[k]) for k in range(len(names))]
-    if alf is not None:
-        for role, index in zip(("origin", "x-axis", "xy-plane"), alf):
-            tags[index - 1] = (*tags[index - 1][:2], f"{names[index - 1]} ({role})")
-    labels = hv.Labels([(x, y + 0.28, text) for x, y, text in tags], ["x", "y"], "text").opts(
-        text_font_size="10pt", text_color="#7a3d00", **TOOLS)
-    pad = 0.8
-    return (overlay * labels).opts(hv.opts.Overlay(
-        frame_width=480, data_aspect=1, xaxis=None, yaxis=None, show_legend=False,
-        xlim=(flat[:, 0].min() - pad, flat[:, 0].max() + pad), ylim=(flat[:, 1].min() - pad, flat[:, 1].max() + pad),
-        title="Frame 1: modelled atom ringed, ALF labelled"))
 
 
 STATE_COLORS = {"queued": "#eeeeee", "running": "#ffd54f", "trained": "#66bb6a", "skipped": "#a5d6a7",

@@ -123,17 +123,6 @@ def test_parity_plots_each_protocols_predictions_against_the_reference_with_y_eq
     assert styles == ["circle", "x"], "coinciding TL and DL points stay told apart"
 
 
-def test_molecule_draws_bonds_and_names_the_alf():
-    elements = ("O", "H", "H")
-    xyz = np.array([[0.0, 0.0, 0.0], [0.96, 0.0, 0.0], [-0.24, 0.93, 0.0]])
-    bonds = np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=bool)
-    overlay = plots.molecule(elements, xyz, bonds, atom=0, alf=(1, 2, 3))
-    segments = next(el for el in overlay if isinstance(el, hv.Segments))
-    labels = next(el for el in overlay if isinstance(el, hv.Labels))
-    assert len(segments) == 2
-    assert "O1 (origin)" in list(labels.dimension_values("text"))
-
-
 def test_report_figures_render_to_png_without_a_browser(tmp_path):
     for name, overlay in (("s", plots.s_curves({"tl": np.array([0.3, 0.1]), "dl": np.array([0.2, 0.4])}, "kJ/mol")),
                           ("time", plots.learning_time(learning_rows()))):

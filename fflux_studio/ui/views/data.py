@@ -12,7 +12,7 @@ from fflux_studio.demo import list_demos
 from fflux_studio.io.typed_path import typed_text
 from fflux_studio.io.upload import UploadLimits
 from fflux_studio.memory import MemoryBudget
-from fflux_studio.ui import plots
+from fflux_studio.ui.molecule_figure import MoleculeFigure
 from fflux_studio.ui.state import StudioState
 
 DEMO_NOTE = ("Demo labels are **GFN2-xTB atom-partitioned energies** (and charges) along a short "
@@ -83,7 +83,8 @@ class DataView(Viewer):
         self.alf = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.budget = pn.pane.Markdown("", width=320)
         self.split_note = pn.pane.Markdown("", width=310, margin=(0, 10))
-        self.geometry = pn.pane.HoloViews(None, linked_axes=False)
+        self.molecule = MoleculeFigure()
+        self.geometry = pn.pane.Bokeh(self.molecule.figure, visible=False)
         self.choices = [pn.widgets.Select.from_param(state.param.atom, width=300),
                         pn.widgets.Select.from_param(state.param.prop, width=300),
                         *(pn.widgets.IntInput.from_param(state.param[name], width=300)
@@ -153,8 +154,8 @@ class DataView(Viewer):
         self.alf.object = alf_markdown(dataset, features)
         if dataset.geometries is not None and dataset.elements is not None:
             geometry = dataset.geometries[0]
-            self.geometry.object = plots.molecule(dataset.elements, geometry, bonded(dataset.elements, geometry),
-                                                  names.index(features.name), features.alf)
+            self.molecule.show(dataset.elements, geometry, bonded(dataset.elements, geometry),
+                               names.index(features.name), features.alf)
             self.geometry.visible = True
         else:
             self.geometry.visible = False
