@@ -17,7 +17,8 @@ from fflux_studio.ui.live_figures import live_figure
 ELEMENT_COLORS = {"H": "#d9d9d9", "C": "#404040", "N": "#3050f8", "O": "#ff0d0d", "F": "#90e050",
                   "S": "#ffff30", "Cl": "#1ff01f"}
 OTHER_ELEMENT = "#ff69b4"
-LABEL_PIXELS = 20  # from an atom's centre to its label's
+SIZES = {"H": 16, "other": 26, "ring": 44}  # marker diameters in pixels
+GAP = 3  # pixels between a marker's edge and its label
 ROLES = ("origin", "x-axis", "xy-plane")
 TITLE = "Frame 1: modelled atom ringed, ALF labelled"
 
@@ -47,7 +48,7 @@ def label_directions(flat: np.ndarray, bonds) -> np.ndarray:
     return fanned(flat, away)
 
 
-def fanned(flat: np.ndarray, directions: np.ndarray, near: float = 0.3, turn: float = np.radians(50)) -> np.ndarray:
+def fanned(flat: np.ndarray, directions: np.ndarray, near: float = 0.3, turn: float = np.radians(70)) -> np.ndarray:
     """Atoms drawn on (nearly) the same spot, such as a methyl group's hydrogens above and below the
     plane, would put their labels on one another: turn the later ones' directions by ±``turn``."""
     turned = directions.copy()
@@ -58,6 +59,18 @@ def fanned(flat: np.ndarray, directions: np.ndarray, near: float = 0.3, turn: fl
             c, s = np.cos(angle), np.sin(angle)
             turned[k] = (c * directions[k, 0] - s * directions[k, 1], s * directions[k, 0] + c * directions[k, 1])
     return turned
+
+
+def label_offsets(directions: np.ndarray, sizes, ringed: int | None) -> dict:
+    """Pixel offsets just outside each marker (the ring's, for the ringed atom) along ``directions``,
+    and the text's alignment that keeps it on that side (right of the atom: left-aligned, and so on)."""
+    radius = np.asarray(sizes, dtype=float) / 2 + GAP
+    if ringed is not None:
+        radius[ringed] = SIZES["ring"] / 2 + GAP
+    dx, dy = directions[:, 0], directions[:, 1]
+    return {"dx": dx * radius, "dy": -dy * radius,  # screen y grows downwards
+            "align": np.where(dx > 0.5, "left", np.where(dx < -0.5, "right", "center")).tolist(),
+            "baseline": np.where(dy > 0.5, "bottom", np.where(dy < -0.5, "top", "middle")).tolist()}
 
 
 def atom_labels(elements, alf=None) -> list[str]:
@@ -77,7 +90,7 @@ class MoleculeFigure:
         self.bonds = ColumnDataSource({"x0": [], "y0": [], "x1": [], "y1": []})
         self.ring = ColumnDataSource({"x": [], "y": []})
         self.atoms = ColumnDataSource({"x": [], "y": [], "atom": [], "color": [], "size": []})
-        self.labels = ColumnDataSource({"x": [], "y": [], "text": [], "dx": [], "dy": []})
+        self.labels = ColumnDataSource({"x": [], "y": [], "text": [], "dx": [], "dy": [], "align": [], "baseline": []})
         self.figure = live_figure(TITLE, 420, match_aspect=True)
         self.figure.sizing_mode = "fixed"
         self.figure.width = 560
@@ -86,10 +99,10 @@ class MoleculeFigure:
         for axis_range in (self.figure.x_range, self.figure.y_range):  # room for the labels
             axis_range.range_padding = 0.25
         self.figure.segment("x0", "y0", "x1", "y1", source=self.bonds, color="#888888", line_width=4)
-        self.figure.scatter("x", "y", source=self.ring, size=44, color="#ffbf00", alpha=0.6)
+        self.figure.scatter("x", "y", source=self.ring, size=SIZES["ring"], color="#ffbf00", alpha=0.6)
         dots = self.figure.scatter("x", "y", source=self.atoms, size="size", fill_color="color", line_color="black")
         self.figure.text("x", "y", text="text", x_offset="dx", y_offset="dy", source=self.labels,
-                         text_font_size="10pt", text_color="#7a3d00", text_align="center", text_baseline="middle")
+                         text_font_size="10pt", text_color="#7a3d00", text_align="align", text_baseline="baseline")
         self.figure.add_tools(HoverTool(renderers=[dots], tooltips=[("atom", "@atom")]))
 
     def show(self, elements, coordinates, bonds, atom: int | None = None, alf=None) -> None:
@@ -101,8 +114,6 @@ class MoleculeFigure:
         self.ring.data = {"x": flat[[atom], 0], "y": flat[[atom], 1]} if atom is not None else {"x": [], "y": []}
         self.atoms.data = {"x": flat[:, 0], "y": flat[:, 1], "atom": [f"{e}{k + 1}" for k, e in enumerate(elements)],
                            "color": [ELEMENT_COLORS.get(e, OTHER_ELEMENT) for e in elements],
-                           "size": [16 if e == "H" else 26 for e in elements]}
-        direction = label_directions(flat, bonds) * LABEL_PIXELS
-        # Screen y grows downwards: a label above its atom has a negative pixel offset.
+                           "size": [SIZES["H"] if e == "H" else SIZES["other"] for e in elements]}
         self.labels.data = {"x": flat[:, 0], "y": flat[:, 1], "text": atom_labels(elements, alf),
-                            "dx": direction[:, 0], "dy": -direction[:, 1]}
+                            **label_offsets(label_directions(flat, bonds), self.atoms.data["size"], atom)}

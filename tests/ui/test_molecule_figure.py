@@ -5,7 +5,7 @@ import numpy as np
 from ase.build import molecule as ase_molecule
 
 from fflux_studio.chem.connectivity import bonded
-from fflux_studio.ui.molecule_figure import MoleculeFigure, flatten, label_directions
+from fflux_studio.ui.molecule_figure import GAP, SIZES, MoleculeFigure, flatten, label_directions, label_offsets
 
 WATER = ("O", "H", "H"), np.array([[0.0, 0.0, 0.0], [0.96, 0.0, 0.0], [-0.24, 0.93, 0.0]])
 
@@ -60,3 +60,12 @@ def test_no_two_labels_of_ethanol_share_a_place():
     placed = flat * scale + np.column_stack([drawing.labels.data["dx"], -np.asarray(drawing.labels.data["dy"])])
     distances = pairwise(placed)[np.triu_indices(len(elements), 1)]
     assert distances.min() > 10, "label centres at least 10 px apart"
+
+
+def test_labels_start_outside_their_marker_and_read_away_from_it():
+    directions = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+    offsets = label_offsets(directions, [16, 26, 26], ringed=2)
+    assert offsets["align"] == ["left", "center", "right"]
+    assert offsets["baseline"] == ["middle", "bottom", "middle"]
+    np.testing.assert_allclose(offsets["dx"], [8 + GAP, 0.0, -(SIZES["ring"] / 2 + GAP)])
+    np.testing.assert_allclose(offsets["dy"], [0.0, -(13 + GAP), 0.0])
