@@ -85,6 +85,7 @@ class Studio(Viewer):
         self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
                             ("Campaign", self.campaign_view), ("Export", self.export_view),
                             ("Deploy", self.deploy_view), dynamic=True, sizing_mode="stretch_width")
+        self.tabs.param.watch(self._tab_shown, "active")
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             pn.state.on_session_destroyed(self._destroyed)
         # the opening data is shown by the page itself; a toast for it (queued before the page is
@@ -94,6 +95,11 @@ class Studio(Viewer):
             self.load(path=path)
         elif demo is not None and demo in list_demos():
             self.load(demo=demo)
+
+    def _tab_shown(self, event) -> None:
+        """A tab's figures that a new page need not build are built when the tab is first shown."""
+        if event.new == TABS["deploy"]:
+            self.deploy_view.build_figures()
 
     def _controls(self) -> None:
         self.protocol = pn.widgets.RadioButtonGroup.from_param(self.state.param.protocol, options=PROTOCOLS,

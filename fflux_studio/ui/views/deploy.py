@@ -66,9 +66,9 @@ class DeployView(Viewer):
         self.from_reference.param.watch(lambda event: setattr(self.frame, "disabled", event.new), "value")
         self.deploy_button = pn.widgets.Button(name="Deploy", button_type="primary", width=150)
         self.deploy_button.on_click(lambda _: self.deploy())
-        self.live = OptimisationFigures()
-        self.energy_pane = pn.pane.Bokeh(self.live.energy, sizing_mode="stretch_width")
-        self.force_pane = pn.pane.Bokeh(self.live.force, sizing_mode="stretch_width")
+        self._live = None
+        self.energy_pane = pn.pane.Bokeh(None, sizing_mode="stretch_width")
+        self.force_pane = pn.pane.Bokeh(None, sizing_mode="stretch_width")
         self.summary = pn.pane.DataFrame(None, index=False, sizing_mode="stretch_width")
         self.warnings = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.overlay = pn.pane.HoloViews(None, linked_axes=False)
@@ -90,6 +90,18 @@ class DeployView(Viewer):
         state.param.watch(self._default_frame, ["dataset", "train_size", "test_size", "split_seed"])
         self._dataset()
         self._default_frame()
+
+    def build_figures(self) -> None:
+        """The optimisation figures, built once, when first needed (the tab shown, a deployment
+        started): building them was a fifth of every new tab's server time, and most tabs never deploy."""
+        if self._live is None:
+            self._live = OptimisationFigures()
+            self.energy_pane.object, self.force_pane.object = self._live.energy, self._live.force
+
+    @property
+    def live(self) -> OptimisationFigures:
+        self.build_figures()
+        return self._live
 
     # --- choices -------------------------------------------------------------------------------
 

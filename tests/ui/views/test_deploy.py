@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fflux_studio.demo import load_demo
-from fflux_studio.ui.studio import Studio
+from fflux_studio.ui.studio import TABS, Studio
 from fflux_studio.ui.views.deploy import CAMPAIGN, FOLDER, UPLOADED
 
 from ...forcefield.model_sets import write_model_set
@@ -37,6 +37,17 @@ def test_sets_on_offer_follow_the_inputs_and_start_at_the_first_test_frame(studi
     assert view.sets.options == [UPLOADED, FOLDER] and set(view.sets.value) == {FOLDER, UPLOADED}
     view.folder.value = ""
     assert view.sets.value == [UPLOADED]
+
+
+def test_the_optimisation_figures_are_built_when_the_tab_is_first_shown(studio):
+    view = studio.deploy_view
+    assert view.energy_pane.object is None and view.force_pane.object is None
+    studio.tabs.active = TABS["deploy"]
+    figures = view.energy_pane.object, view.force_pane.object
+    assert figures == (view.live.energy, view.live.force)
+    studio.tabs.active = TABS["data"]
+    studio.tabs.active = TABS["deploy"]
+    assert (view.energy_pane.object, view.force_pane.object) == figures, "built once"
 
 
 def test_a_campaigns_models_are_offered_once_a_job_has_written_them(studio, demo):
