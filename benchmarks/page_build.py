@@ -33,8 +33,8 @@ COMPONENTS = {  # (file suffix, function name) -> what it is
     ("views/export.py", "__init__"): "export_view_init",
     ("ui/state.py", "use"): "state_use",
     ("ui/studio.py", "__init__"): "studio_init",
-    ("benchmarks/page_build.py", "build_page"): "page_into_document",
-    ("benchmarks/page_build.py", "serialise"): "serialise",
+    ("page_build.py", "build_page"): "page_into_document",
+    ("page_build.py", "serialise"): "serialise",
 }
 
 
