@@ -145,7 +145,8 @@ class CampaignView(Viewer):
         plan = self.campaign.plan
         self.pipe = hv.streams.Pipe(data=self.campaign.grid())
         grid = hv.DynamicMap(lambda data: plots.campaign_grid(data, plan.atoms, plan.properties), streams=[self.pipe])
-        hv.streams.Tap(source=grid).add_subscriber(self._tapped)
+        self.tap = hv.streams.Tap(source=grid)
+        self.tap.add_subscriber(self._tapped)
         self.grid.object, self.grid.visible = grid, True
         self.model.options = {f"{atom} {prop}": (atom, prop) for prop in plan.properties for atom in plan.atoms}
 

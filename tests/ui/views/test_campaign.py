@@ -17,7 +17,9 @@ from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.splits import random_split
 from fflux_studio.ui.campaign_state import CampaignState
 from fflux_studio.ui.messages import CampaignPlan, TotalErrors
-from fflux_studio.ui.views.campaign import campaign_zip, model_markdown, progress_markdown, total_markdown
+from fflux_studio.ui.state import StudioState
+from fflux_studio.ui.views.campaign import (CampaignView, campaign_zip, model_markdown, progress_markdown,
+                                           total_markdown)
 
 
 def test_the_zip_holds_the_manifest_and_every_finished_model_it_lists(tmp_path):
@@ -66,3 +68,14 @@ def test_the_total_in_words_or_what_it_waits_for():
     campaign.ingest([TotalErrors("atomic_energy", errors, "kJ/mol")])
     text = total_markdown(campaign)
     assert f"RMSE **{np.sqrt(12.5):.4g} kJ/mol**" in text and "MAE 3.5 kJ/mol" in text and "|error| 4 kJ/mol" in text
+
+
+def test_a_tap_on_a_cell_chooses_that_model_and_shows_its_numbers(tmp_path):
+    view = CampaignView(StudioState(), CampaignState(), start=lambda: None, cancel=lambda: None, folder=str(tmp_path))
+    view.ingest([CampaignPlan(("C1", "O3"), ("atomic_energy", "charge"), str(tmp_path), 1, ("C1", "O3"), None),
+                 TaskEvent("k", "O3", "charge", "trained", {"status": "trained", "log_likelihood": 12.5,
+                                                          "seconds": {"total": 2.0}})])
+    view.tap.event(x="O3", y="charge")
+    assert view.model.value == ("O3", "charge")
+    assert view.campaign.selected == ("O3", "charge")
+    assert "O3 charge: trained" in view.details.object and "ln L **12.5**" in view.details.object
