@@ -4,7 +4,8 @@ Iteration budgets are upper bounds that L-BFGS-B rarely reaches, so the estimate
 optimiser run takes as many iterations as the finished runs of this protocol took on average
 (1.5 times the current count while that is larger, never more than the budget), and that one
 iteration costs what the current run's iterations cost, scaled by (n / m)^2 from a subset of m
-points to the full set of n (between the n^2 kernel build and the n^3 factorisation).
+points to the full set of n (between the n^2 kernel build and the n^3 factorisation). Until one
+optimiser run has finished the count is a guess, and the page says the time left is not known yet.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ class ProgressEstimate:
             return self.n_train
         seeds = self.runs - 1 - len(self.stages)
         return self.subset if index < seeds else self.stages[index - seeds]
+
+    @property
+    def measured(self) -> bool:
+        """Whether an optimiser run of this protocol has finished, so the iteration count the estimate
+        assumes was measured rather than guessed (FIRST_GUESS); a single-start DL run never is."""
+        return len(self.order) > 1
 
     def remaining(self) -> float | None:
         """Seconds left (estimate), or None before the first iteration."""

@@ -266,7 +266,7 @@ class Studio(Viewer):
             if self.estimate is not None and self.state.status == "running" and now >= self._status_due:
                 self._status_due = now + STATUS_SECONDS
                 self.state.param.update(progress=self.estimate.fraction(), elapsed=self.estimate.elapsed,
-                                        remaining=self.estimate.remaining())
+                                        remaining=self.estimate.remaining() if self.estimate.measured else None)
         return len(messages)
 
     def _guarded(self, function, argument) -> None:
@@ -351,8 +351,8 @@ class Studio(Viewer):
             parts.append(s.task)
         if s.elapsed:
             parts.append(f"{s.elapsed:.1f} s elapsed")
-        if s.remaining is not None and s.status == "running":
-            parts.append(f"≈ {s.remaining:.0f} s left (estimate)")
+        if s.status == "running":
+            parts.append("time left not known yet" if s.remaining is None else f"≈ {s.remaining:.0f} s left (estimate)")
         if s.source:
             parts.append(f"data: {s.source}")
         if s.message and pn.state.notifications is None:  # no toasts (offline notebook): say it here

@@ -103,7 +103,9 @@ def test_progress_estimate_moves_forward_and_ends_near_zero():
     estimate.update(event("seeding", 0, 1, 0, 1, seconds=0.1))
     estimate.update(event("seeding", 0, 10, 0, 1, seconds=1.0))
     first = estimate.fraction()
+    assert not estimate.measured  # the first run's length is still a guess
     estimate.update(event("seeding", 1, 10, 0, 1, seconds=2.0))
+    assert estimate.measured
     estimate.update(event("relaxation", None, 10, 0, 1, seconds=5.0))
     assert 0 < first < estimate.fraction() <= 1
     assert estimate.remaining() >= 0

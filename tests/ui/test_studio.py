@@ -55,6 +55,7 @@ def test_the_running_status_is_redrawn_at_most_once_per_status_period(monkeypatc
         assert studio.drain() == 1
         clock[0] += 0.15
     assert [event.new for event in redraws] == [0.15]
+    assert studio.state.remaining is None and "time left not known yet" in studio.status.object  # one DL start
     clock[0] += studio_module.STATUS_SECONDS
     studio.worker.queue.put(direct_step(6, 0.9))
     studio.drain()
