@@ -313,7 +313,9 @@ class Studio(Viewer):
     def _finished(self, message: Finished) -> None:
         status = message.status
         progress = 1.0 if status == "done" and message.task != "loading" else self.state.progress
-        self.state.param.update(status=status, progress=progress, remaining=None, message=message.message)
+        elapsed = self.estimate.elapsed if self.estimate is not None else self.state.elapsed  # the last, unthrottled
+        self.state.param.update(status=status, progress=progress, remaining=None, elapsed=elapsed,
+                                message=message.message)
         if message.task in ("train", "compare") and status != "done":
             self.train_view.ended(status, message.message)
         self.start_button.disabled, self.cancel_button.disabled = False, True

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui import studio as studio_module
-from fflux_studio.ui.messages import Iteration
+from fflux_studio.ui.messages import Finished, Iteration
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.studio import Studio
 
@@ -60,4 +60,8 @@ def test_the_running_status_is_redrawn_at_most_once_per_status_period(monkeypatc
     studio.worker.queue.put(direct_step(6, 0.9))
     studio.drain()
     assert [event.new for event in redraws] == [0.15, 0.9] and studio.update_times
+    studio.worker.queue.put(direct_step(7, 1.05))
+    studio.worker.queue.put(Finished("train", "done"))
+    studio.drain()
+    assert studio.state.status == "done" and studio.state.elapsed == 1.05  # the end is never throttled
     studio._destroyed(None)
