@@ -32,13 +32,17 @@ def failed_record(task, error: BaseException) -> dict:
 
 
 class InProcessExecutor:
-    """One task after another in the calling thread (the ``callback`` sees every optimiser iteration)."""
+    """One task after another in the calling thread (the ``callback`` sees every optimiser iteration).
 
-    def __init__(self, blas_threads: int = 1, callback=None):
+    Give it the campaign's ``cancel`` token: the runner only looks at that token between tasks, and
+    a task trained here holds the thread, so only the task itself can see a cancel that comes mid-fit.
+    """
+
+    def __init__(self, blas_threads: int = 1, callback=None, cancel=None):
         self.blas_threads = blas_threads
         self.callback = callback
         self._queue = deque()
-        self._cancel = threading.Event()
+        self._cancel = cancel if cancel is not None else threading.Event()
         self._announced = None
 
     def __enter__(self):

@@ -154,7 +154,7 @@ def _split(dataset, args, alf):
     return train, (test, np.arange(test.n_frames) if args.test else test_frames)
 
 
-def _executor(args, display):
+def _executor(args, display, cancel):
     if args.jobs < 1 or args.blas_threads < 1:
         raise UsageError("--jobs and --blas-threads must be at least 1")
     if args.dask:
@@ -166,7 +166,7 @@ def _executor(args, display):
             raise UsageError(f"--dask {args.dask}: cannot reach the scheduler ({err})") from None
     if args.jobs > 1:
         return ProcessExecutor(args.jobs, blas_threads=args.blas_threads)
-    return InProcessExecutor(args.blas_threads, callback=display.iteration)
+    return InProcessExecutor(args.blas_threads, callback=display.iteration, cancel=cancel)
 
 
 @contextmanager
@@ -206,7 +206,7 @@ def run(args) -> int:
         raise UsageError(str(err)) from None
     cancel = threading.Event()
     with CampaignDisplay(len(tasks), quiet=args.quiet) as display, _first_interrupt_cancels(cancel):
-        document = run_campaign(tasks, args.out, _executor(args, display), on_event=display.on_event,
+        document = run_campaign(tasks, args.out, _executor(args, display, cancel), on_event=display.on_event,
                                 cancel=cancel, data=str(args.data))
     console = Console()
     (console if console.is_terminal else Console(width=SUMMARY_WIDTH)).print(summary_table(document))

@@ -43,6 +43,22 @@ def test_cancel_stops_running_workers_and_keeps_finished_models(tasks, tmp_path)
         t.file_name for t, s in zip(tasks, status) if s == "trained")
 
 
+def test_in_process_a_cancel_mid_fit_stops_that_fit(tasks, tmp_path):
+    """The runner checks its token between tasks only; the executor given the same token stops the
+    task that holds the thread at its next likelihood evaluation."""
+    cancel = threading.Event()
+    iterations = []
+
+    def cancel_at_third_iteration(event):
+        iterations.append(event)
+        if len(iterations) == 3:
+            cancel.set()
+    document = run_campaign(tasks, tmp_path, InProcessExecutor(callback=cancel_at_third_iteration, cancel=cancel),
+                            cancel=cancel)
+    assert [r["status"] for r in document["models"]] == ["cancelled"] * len(tasks)
+    assert len(iterations) == 3 and not list(tmp_path.glob("*.model"))
+
+
 def _hold_pool(tasks, folder, pids):
     """A stand-in for a campaign process: a 2-worker pool busy with ``tasks``, then killed."""
     with ProcessExecutor(2) as executor:
