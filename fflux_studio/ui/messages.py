@@ -64,9 +64,10 @@ class RunDone:
 @dataclass(frozen=True)
 class LearningPoint:
     """One learning-curve run: protocol, size, random_state, rmse, mae, seconds (its wall time in the
-    worker), unit."""
+    worker), unit; ``dropped`` counts the repeats this run's slowness cancels (for the progress bar)."""
 
     row: dict
+    dropped: int = 0
 
 
 @dataclass(frozen=True)

@@ -308,7 +308,8 @@ class Studio(Viewer):
 
     def _learning_point(self, message: LearningPoint) -> None:
         self.state.learning = self.state.learning + [message.row]
-        self.state.progress = min(1.0, len(self.state.learning) / self._learning_points)
+        self._learning_points -= message.dropped
+        self.state.progress = min(1.0, len(self.state.learning) / max(self._learning_points, 1))
 
     def _finished(self, message: Finished) -> None:
         status = message.status

@@ -8,7 +8,10 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 from fflux_studio.protocols import ProtocolSettings
+from fflux_studio.ui import jobs
 from fflux_studio.ui import studio as studio_module
 from fflux_studio.ui.messages import Finished, Iteration
 from fflux_studio.ui.progress import ProgressEstimate
@@ -64,4 +67,21 @@ def test_the_running_status_is_redrawn_at_most_once_per_status_period(monkeypatc
     studio.worker.queue.put(Finished("train", "done"))
     studio.drain()
     assert studio.state.status == "done" and studio.state.elapsed == 1.05  # the end is never throttled
+    studio._destroyed(None)
+
+
+def test_learning_curve_progress_ends_full_when_slow_sizes_drop_their_repeats(monkeypatch):
+    """2 sizes x 3 repeats x 2 protocols are 12 planned runs; with every first run slow only 4 run."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 2, size=(90, 3))
+    y = np.sin(x[:, 0]) + 0.1 * x[:, 2]
+    monkeypatch.setattr(jobs, "REPEAT_UNDER_SECONDS", 0.0)
+    sent = []
+    jobs.learning(jobs.Problem(x[:60], y[:60], x[60:], y[60:], "Ha"), ProtocolSettings(), ProtocolSettings(),
+                  [30, 60], 3, sent.append, None)
+    studio = Studio(demo=None)
+    studio._learning_points = 12
+    for message in sent:
+        studio._learning_point(message)
+    assert len(studio.state.learning) == 4 and studio.state.progress == 1.0
     studio._destroyed(None)
