@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from fflux_studio.campaign.events import FINAL
+
 
 class CampaignDisplay:
     """``on_event`` for run_campaign; ``iteration`` is an optimiser callback for in-process runs."""
@@ -30,7 +32,7 @@ class CampaignDisplay:
     def on_event(self, event) -> None:
         self.states[event.key] = event.state
         counts = Counter(self.states.values())
-        done = sum(counts[s] for s in ("trained", "skipped", "failed", "cancelled"))
+        done = sum(counts[s] for s in FINAL)
         shown = ", ".join(f"{counts[s]} {s}" for s in ("running", "failed", "cancelled") if counts[s])
         self.progress.update(self.bar, completed=done, counts=shown)
         if event.final:

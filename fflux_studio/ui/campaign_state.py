@@ -16,6 +16,7 @@ import param
 
 from fflux_studio.campaign import TaskEvent
 from fflux_studio.campaign.events import FINAL, STATES
+from fflux_studio.campaign.manifest import DONE
 from fflux_studio.ui.campaign_job import CampaignRequest
 from fflux_studio.ui.messages import CampaignPlan, ModelErrors, TotalErrors
 from fflux_studio.ui.state import PROTOCOLS
@@ -160,7 +161,7 @@ class CampaignState(param.Parameterized):
             test = record.get("test") or {}
             log_likelihood = record.get("log_likelihood")
             rmse = f"{test['rmse']:.3g} {test['unit']}" if test else "–"
-            text = f"{test['rmse']:#.3g} {test['unit']}" if test and state in ("trained", "skipped") else (
+            text = f"{test['rmse']:#.3g} {test['unit']}" if test and state in DONE else (
                 "" if state == "queued" else state)
             rows.append({"atom": atom, "property": prop, "code": STATES.index(state), "state": state,
                          "log_likelihood": f"{log_likelihood:.6g}" if log_likelihood is not None else "–",

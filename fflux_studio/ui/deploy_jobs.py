@@ -16,6 +16,7 @@ import numpy as np
 from ase import Atoms
 
 from fflux_studio.campaign import InProcessExecutor, plan_tasks, run_campaign
+from fflux_studio.campaign.manifest import DONE
 from fflux_studio.forcefield.calculator import FFLUXCalculator
 from fflux_studio.forcefield.comparison import compare, read_reference
 from fflux_studio.forcefield.deployment import deploy, write_minimum
@@ -139,12 +140,11 @@ def train_sets(dataset, property_name: str, train_frames, test_frames, folder, e
     for protocol, label in PROTOCOL_LABELS.items():
         tasks = plan_tasks(dataset, dataset.atom_names, [property_name], protocol, settings, train_frames,
                            test=(dataset, np.asarray(test_frames)), transfer="atoms" if protocol == "tl" else "none")
-        executor = InProcessExecutor(callback=lambda _event: check_cancel(cancel))
-        manifest = run_campaign(tasks, Path(folder) / protocol, executor,
+        manifest = run_campaign(tasks, Path(folder) / protocol, InProcessExecutor(cancel=cancel),
                                 on_event=lambda event, p=protocol: emit(ModelSetTask(p, event)), cancel=cancel)
         check_cancel(cancel)
         failed = [f"{m['atom']} ({m.get('message', m['status'])})" for m in manifest["models"]
-                  if m["status"] not in ("trained", "skipped")]
+                  if m["status"] not in DONE]
         if failed:
             raise ValueError(f"{label}: no model for {'; '.join(failed)}")
         folders[label] = str(Path(folder) / protocol)

@@ -13,6 +13,7 @@ import numpy as np
 import panel as pn
 from panel.viewable import Viewer
 
+from fflux_studio.campaign.events import FINAL
 from fflux_studio.campaign.manifest import DONE, MANIFEST_NAME
 from fflux_studio.metrics import mae, rmse
 from fflux_studio.ui import plots
@@ -49,7 +50,7 @@ def progress_markdown(campaign: CampaignState, remaining: float | None) -> str:
     total = len(campaign.states)
     if not total:
         return "No campaign yet: choose the models and press **Start campaign**."
-    done = ", ".join(f"{counts[s]} {s}" for s in ("trained", "skipped", "failed", "cancelled") if counts[s])
+    done = ", ".join(f"{counts[s]} {s}" for s in FINAL if counts[s])
     parts = [f"**{campaign.finished()} of {total}** models finished" + (f" ({done})" if done else ""),
              f"{counts['running']} running", f"{counts['queued']} queued"]
     if remaining is not None and (counts["running"] or counts["queued"]):
