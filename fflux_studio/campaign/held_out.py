@@ -18,7 +18,7 @@ ENERGY_PROPERTIES = ("atomic_energy", "iqa")
 """Properties whose sum over a molecule's atoms is its energy (GFN2-xTB atom-partitioned, IQA)."""
 
 
-def energy_property(properties) -> str | None:
+def summed_energy_property(properties) -> str | None:
     """The first of ``properties`` that sums to the molecule's energy, or None."""
     return next((prop for prop in properties if prop in ENERGY_PROPERTIES), None)
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from fflux_studio.campaign import ProcessExecutor, plan_tasks, run_campaign
-from fflux_studio.campaign.held_out import energy_property, predict_held_out, total_energy_errors
+from fflux_studio.campaign.held_out import predict_held_out, summed_energy_property, total_energy_errors
 from fflux_studio.campaign.manifest import DONE
 from fflux_studio.optimize.events import check_cancel
 from fflux_studio.protocols import ProtocolSettings
@@ -54,7 +54,7 @@ class CampaignRequest:
 
     def plan(self) -> CampaignPlan:
         molecule = tuple(a for a in self.dataset.atom_names if self.dataset.properties(a))
-        energy = energy_property(self.properties) if set(molecule) <= set(self.atoms) else None
+        energy = summed_energy_property(self.properties) if set(molecule) <= set(self.atoms) else None
         return CampaignPlan(tuple(self.atoms), tuple(self.properties), self.folder, self.workers, molecule, energy)
 
 

@@ -104,7 +104,7 @@ def deploy_sets(sources, start: Start, reference_path, property_name, workdir, e
         emit(DeployDone(source.label, document, xyz.getvalue(), run.times_fs, run.total_energies))
 
 
-def energy_property(dataset, preferred: str | None = None) -> str:
+def force_field_energy(dataset, preferred: str | None = None) -> str:
     """The energy (in Ha) every atom of ``dataset`` has: ``preferred`` if it is one, else
     ``atomic_energy``, else the first; ValueError saying what is missing otherwise."""
     atoms = dataset.atom_names

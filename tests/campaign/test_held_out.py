@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from fflux_studio.campaign import InProcessExecutor, run_campaign
-from fflux_studio.campaign.held_out import energy_property, predict_held_out, total_energy_errors
+from fflux_studio.campaign.held_out import predict_held_out, summed_energy_property, total_energy_errors
 from fflux_studio.io.model_file import read_model
 
 
 def test_the_energy_property_is_the_one_that_sums_to_the_molecules_energy():
-    assert energy_property(["charge", "atomic_energy"]) == "atomic_energy"
-    assert energy_property(["q00", "iqa"]) == "iqa"
-    assert energy_property(["charge"]) is None
+    assert summed_energy_property(["charge", "atomic_energy"]) == "atomic_energy"
+    assert summed_energy_property(["q00", "iqa"]) == "iqa"
+    assert summed_energy_property(["charge"]) is None
 
 
 def test_predictions_are_those_of_the_written_model(plan, tmp_path):

@@ -99,15 +99,15 @@ def test_bad_uploads_and_wrong_atoms_are_refused_by_name(models, start, tmp_path
         run([ModelSource("TL", (str(models),))], backwards, tmp_path)
 
 
-def test_energy_property_explains_what_is_missing(ethanol):
-    assert deploy_jobs.energy_property(ethanol) == "atomic_energy"
-    assert deploy_jobs.energy_property(ethanol, "charge") == "atomic_energy"
+def test_force_field_energy_explains_what_is_missing(ethanol):
+    assert deploy_jobs.force_field_energy(ethanol) == "atomic_energy"
+    assert deploy_jobs.force_field_energy(ethanol, "charge") == "atomic_energy"
     one_atom = dataclasses.replace(ethanol, atoms={"C1": ethanol.atoms["C1"]})
     with pytest.raises(ValueError, match="an energy model for every atom; the loaded data hold 1 atom"):
-        deploy_jobs.energy_property(one_atom)
+        deploy_jobs.force_field_energy(one_atom)
     no_energy = dataclasses.replace(ethanol, targets={a: {"charge": t["charge"]} for a, t in ethanol.targets.items()})
     with pytest.raises(ValueError, match="energy in Ha for every atom"):
-        deploy_jobs.energy_property(no_energy)
+        deploy_jobs.force_field_energy(no_energy)
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,7 @@ class DeployView(Viewer):
         if dataset is None:
             return
         try:
-            prop = deploy_jobs.energy_property(dataset, self.state.prop)
+            prop = deploy_jobs.force_field_energy(dataset, self.state.prop)
         except ValueError as err:
             self.train_button.disabled = True
             self.training.object = f"**Cannot train a whole-molecule set here:** {err}."
@@ -210,7 +210,7 @@ class DeployView(Viewer):
         try:
             if state.dataset is None:
                 raise ValueError("no dataset loaded yet")
-            prop = deploy_jobs.energy_property(state.dataset, state.prop)
+            prop = deploy_jobs.force_field_energy(state.dataset, state.prop)
             train, test = state.split()
         except ValueError as err:
             self._notify("error", f"Cannot train the model sets: {err}")
