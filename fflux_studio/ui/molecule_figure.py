@@ -5,6 +5,11 @@ The HoloViews overlay it replaces (segments, points and labels) cost about a sec
 per new page on a loaded machine, most of it in HoloViews' plotting machinery; this figure is built
 in milliseconds. Labels sit on the free side of their atom (away from its bonded neighbours), so
 they do not lie across bonds or on top of each other's atoms.
+
+The view can be turned (about the screen's vertical axis) and tilted (about its horizontal axis):
+the server projects the geometry again and draws the atoms back to front, nearer ones a little
+larger. A WebGL viewer (3Dmol, Plotly) would add megabytes of JavaScript to every page for a
+drawing of a dozen atoms.
 """
 
 from __future__ import annotations
@@ -23,12 +28,36 @@ ROLES = ("origin", "x-axis", "xy-plane")
 TITLE = "Frame 1: modelled atom ringed, ALF labelled"
 
 
-def flatten(coordinates) -> np.ndarray:
-    """(N, 3) -> (N, 2): the geometry on its two principal axes (the view that shows most of it)."""
+DEPTH_SCALE = 0.25  # the nearest atom is drawn up to this much larger than one in the molecule's centre plane
+
+
+def view_coordinates(coordinates, turn: float = 0.0, tilt: float = 0.0) -> np.ndarray:
+    """(N, 3) -> (N, 3): screen x, screen y and depth (towards the viewer) of each atom, seen along the
+    geometry's least principal axis (the view that shows most of it), turned by ``turn`` degrees about
+    the screen's vertical axis, then tilted by ``tilt`` degrees about its horizontal axis."""
     xyz = np.asarray(coordinates, dtype=float)
     centred = xyz - xyz.mean(axis=0)
     _, _, axes = np.linalg.svd(centred, full_matrices=False)
-    return centred @ axes[:2].T
+    frame = centred @ axes.T
+    if frame.shape[1] < 3:  # one or two atoms: no third principal axis
+        frame = np.pad(frame, ((0, 0), (0, 3 - frame.shape[1])))
+    a, b = np.radians(turn), np.radians(tilt)
+    turning = np.array([[np.cos(a), 0.0, np.sin(a)], [0.0, 1.0, 0.0], [-np.sin(a), 0.0, np.cos(a)]])
+    tilting = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(b), -np.sin(b)], [0.0, np.sin(b), np.cos(b)]])
+    return frame @ (tilting @ turning).T
+
+
+def flatten(coordinates, turn: float = 0.0, tilt: float = 0.0) -> np.ndarray:
+    """(N, 3) -> (N, 2): the screen coordinates of :func:`view_coordinates`."""
+    return view_coordinates(coordinates, turn, tilt)[:, :2]
+
+
+def depth_sizes(sizes, depth) -> np.ndarray:
+    """Marker diameters grown with nearness, so a turned molecule reads as three-dimensional."""
+    depth = np.asarray(depth, dtype=float)
+    reach = np.abs(depth).max()
+    scale = 1.0 + DEPTH_SCALE * (depth / reach if reach > 0 else 0.0)
+    return np.asarray(sizes, dtype=float) * scale
 
 
 def label_directions(flat: np.ndarray, bonds) -> np.ndarray:
@@ -105,15 +134,22 @@ class MoleculeFigure:
                          text_font_size="10pt", text_color="#7a3d00", text_align="align", text_baseline="baseline")
         self.figure.add_tools(HoverTool(renderers=[dots], tooltips=[("atom", "@atom")]))
 
-    def show(self, elements, coordinates, bonds, atom: int | None = None, alf=None) -> None:
-        """One geometry (N, 3) with its (N, N) ``bonds`` matrix; ``atom`` 0-based, ``alf`` 1-based."""
-        flat = flatten(coordinates)
+    def show(self, elements, coordinates, bonds, atom: int | None = None, alf=None, turn: float = 0.0,
+             tilt: float = 0.0) -> None:
+        """One geometry (N, 3) with its (N, N) ``bonds`` matrix; ``atom`` 0-based, ``alf`` 1-based; the
+        view turned and tilted by ``turn`` and ``tilt`` degrees (:func:`view_coordinates`)."""
+        view = view_coordinates(coordinates, turn, tilt)
+        flat = view[:, :2]
+        back_to_front = np.argsort(view[:, 2], kind="stable")
+        sizes = depth_sizes([SIZES["H"] if e == "H" else SIZES["other"] for e in elements], view[:, 2])
+        names = [f"{e}{k + 1}" for k, e in enumerate(elements)]
+        colors = [ELEMENT_COLORS.get(e, OTHER_ELEMENT) for e in elements]
         pairs = np.argwhere(np.triu(np.asarray(bonds, dtype=bool), 1))
         self.bonds.data = {"x0": flat[pairs[:, 0], 0], "y0": flat[pairs[:, 0], 1],
                            "x1": flat[pairs[:, 1], 0], "y1": flat[pairs[:, 1], 1]}
         self.ring.data = {"x": flat[[atom], 0], "y": flat[[atom], 1]} if atom is not None else {"x": [], "y": []}
-        self.atoms.data = {"x": flat[:, 0], "y": flat[:, 1], "atom": [f"{e}{k + 1}" for k, e in enumerate(elements)],
-                           "color": [ELEMENT_COLORS.get(e, OTHER_ELEMENT) for e in elements],
-                           "size": [SIZES["H"] if e == "H" else SIZES["other"] for e in elements]}
+        self.atoms.data = {"x": flat[back_to_front, 0], "y": flat[back_to_front, 1],
+                           "atom": [names[k] for k in back_to_front], "color": [colors[k] for k in back_to_front],
+                           "size": sizes[back_to_front]}
         self.labels.data = {"x": flat[:, 0], "y": flat[:, 1], "text": atom_labels(elements, alf),
-                            **label_offsets(label_directions(flat, bonds), self.atoms.data["size"], atom)}
+                            **label_offsets(label_directions(flat, bonds), sizes, atom)}

@@ -2,10 +2,12 @@
 sources, labels on each atom's free side."""
 
 import numpy as np
+import pytest
 from ase.build import molecule as ase_molecule
 
 from fflux_studio.chem.connectivity import bonded
-from fflux_studio.ui.molecule_figure import GAP, SIZES, MoleculeFigure, flatten, label_directions, label_offsets
+from fflux_studio.ui.molecule_figure import (GAP, SIZES, MoleculeFigure, flatten, label_directions, label_offsets,
+                                            view_coordinates)
 
 WATER = ("O", "H", "H"), np.array([[0.0, 0.0, 0.0], [0.96, 0.0, 0.0], [-0.24, 0.93, 0.0]])
 
@@ -69,3 +71,22 @@ def test_labels_start_outside_their_marker_and_read_away_from_it():
     assert offsets["baseline"] == ["middle", "bottom", "middle"]
     np.testing.assert_allclose(offsets["dx"], [8 + GAP, 0.0, -(SIZES["ring"] / 2 + GAP)])
     np.testing.assert_allclose(offsets["dy"], [0.0, -(13 + GAP), 0.0])
+
+
+def test_a_turned_view_keeps_every_distance_and_draws_the_nearest_atom_last():
+    atoms = ase_molecule("CH3CH2OH")
+    xyz = atoms.positions
+    for turn, tilt in ((0, 0), (40, 0), (-135, 25), (90, 90)):
+        view = view_coordinates(xyz, turn, tilt)
+        np.testing.assert_allclose(pairwise(view), pairwise(xyz), atol=1e-9)
+    np.testing.assert_allclose(view_coordinates(xyz, 180, 0)[:, 0], -view_coordinates(xyz, 0, 0)[:, 0], atol=1e-9)
+    np.testing.assert_allclose(view_coordinates(xyz, 0, 0)[:, :2], flatten(xyz), atol=1e-12)
+    elements = atoms.get_chemical_symbols()
+    drawing = MoleculeFigure()
+    drawing.show(elements, xyz, bonded(elements, xyz), turn=60, tilt=-20)
+    depth = view_coordinates(xyz, 60, -20)[:, 2]
+    near, far = int(np.argmax(depth)), int(np.argmin(depth))
+    assert drawing.atoms.data["atom"][-1] == f"{elements[near]}{near + 1}", "the nearest atom is drawn on top"
+    assert drawing.atoms.data["atom"][0] == f"{elements[far]}{far + 1}"
+    unturned = SIZES["H"] if elements[near] == "H" else SIZES["other"]
+    assert drawing.atoms.data["size"][-1] == pytest.approx(unturned * 1.25), "the nearest atom is the largest"

@@ -84,7 +84,11 @@ class DataView(Viewer):
         self.budget = pn.pane.Markdown("", width=320)
         self.split_note = pn.pane.Markdown("", width=310, margin=(0, 10))
         self.molecule = MoleculeFigure()
-        self.geometry = pn.pane.Bokeh(self.molecule.figure, visible=False)
+        self.turn = pn.widgets.IntSlider(name="Turn (°)", start=-180, end=180, step=5, value=0, width=260)
+        self.tilt = pn.widgets.IntSlider(name="Tilt (°)", start=-90, end=90, step=5, value=0, width=260)
+        self.geometry = pn.Column(pn.pane.Bokeh(self.molecule.figure), pn.Row(self.turn, self.tilt), visible=False)
+        for slider in (self.turn, self.tilt):
+            slider.param.watch(self.draw_molecule, "value")
         self.choices = [pn.widgets.Select.from_param(state.param.atom, width=300),
                         pn.widgets.Select.from_param(state.param.prop, width=300),
                         *(pn.widgets.IntInput.from_param(state.param[name], width=300)
@@ -149,16 +153,20 @@ class DataView(Viewer):
             return
         self.summary.object = summary_markdown(dataset, self.state.source)
         self.budget.object = f"Train size: {MemoryBudget.now().describe()}."
-        features = dataset.atom(self.state.atom)
-        names = dataset.atom_names
-        self.alf.object = alf_markdown(dataset, features)
-        if dataset.geometries is not None and dataset.elements is not None:
-            geometry = dataset.geometries[0]
-            self.molecule.show(dataset.elements, geometry, bonded(dataset.elements, geometry),
-                               names.index(features.name), features.alf)
-            self.geometry.visible = True
-        else:
+        self.alf.object = alf_markdown(dataset, dataset.atom(self.state.atom))
+        self.draw_molecule()
+
+    def draw_molecule(self, *_events) -> None:
+        """The first frame, turned and tilted as the sliders say, with the modelled atom ringed."""
+        dataset = self.state.dataset
+        if dataset is None or dataset.geometries is None or dataset.elements is None or self.state.atom is None:
             self.geometry.visible = False
+            return
+        features = dataset.atom(self.state.atom)
+        geometry = dataset.geometries[0]
+        self.molecule.show(dataset.elements, geometry, bonded(dataset.elements, geometry),
+                           dataset.atom_names.index(features.name), features.alf, self.turn.value, self.tilt.value)
+        self.geometry.visible = True
 
     def __panel__(self):
         return pn.Row(
