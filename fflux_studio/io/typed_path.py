@@ -4,6 +4,9 @@ The data of a local app is usually on the same machine already, so the Studio re
 rather than through an upload. What the user typed is taken as a path on the machine that reads it:
 surrounding quotes (left by copying from a file manager) are dropped, ``~`` is the user's home, and
 a relative path starts at that process's working folder. Errors name the path as typed.
+
+A ``.zip`` is read as the folder it holds, unpacked into a temporary folder within the upload
+limits on members and unpacked size (io/upload.py) but not on its own size: it is already here.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from fflux_studio.dataset import Dataset
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
+from fflux_studio.io.upload import UploadLimits, load_upload
 
 _QUOTES = "'\""
 
@@ -43,9 +47,25 @@ def load_typed_path(text: str) -> Dataset:
         raise InputError(None, "no path given: type the path of a file or folder")
     resolved = Path(typed).expanduser()
     try:
-        dataset = load_dataset(resolved)
+        dataset = _load_zip(resolved, typed) if _is_zip(resolved) else load_dataset(resolved)
     except InputError as err:
         problem = err.problem.replace(str(resolved), typed)
         raise InputError(_as_typed(err.path, resolved, typed), problem, err.line, err.field) from None
     dataset.provenance = typed
     return dataset
+
+
+def _is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip" and path.is_file()
+
+
+def _load_zip(path: Path, typed: str) -> Dataset:
+    """The zip's folder read as an upload of it; errors name its members under the path as typed."""
+    limits = UploadLimits(max_upload_bytes=max(UploadLimits.max_upload_bytes, path.stat().st_size))
+    try:
+        return load_upload([path.name], [path.read_bytes()], limits=limits)
+    except InputError as err:
+        inside = str(err.path) if err.path is not None else None
+        if inside is not None and (inside == path.name or inside.startswith(f"{path.name}/")):
+            inside = typed + inside[len(path.name):]
+        raise InputError(inside, err.problem, err.line, err.field) from None

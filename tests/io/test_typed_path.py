@@ -61,3 +61,21 @@ def test_a_folder_without_data_is_named_as_typed(home):
 def test_nothing_typed_is_said_in_words(typed):
     with pytest.raises(InputError, match="no path given"):
         load_typed_path(typed)
+
+
+def test_a_typed_zip_is_read_as_the_folder_it_holds_and_its_errors_name_it_as_typed(home):
+    import zipfile
+
+    path = write_water(home / "data" / "water.xyz")
+    with zipfile.ZipFile(home / "data" / "points.zip", "w") as archive:
+        archive.write(path, "run/water.xyz")
+    dataset = load_typed_path("~/data/points.zip")
+    reference = load_dataset(path)
+    assert dataset.n_frames == reference.n_frames == 6
+    np.testing.assert_array_equal(dataset.atom("C1").features, reference.atom("C1").features)
+    with zipfile.ZipFile(home / "data" / "broken.zip", "w") as archive:
+        archive.writestr("run/water.xyz", "3\nnot a comment line\nO 0 0\n")
+    with pytest.raises(InputError) as err:
+        load_typed_path("~/data/broken.zip")
+    assert str(err.value).startswith("~/data/broken.zip/"), str(err.value)
+    assert str(home) not in str(err.value) and "/tmp" not in str(err.value)
