@@ -173,32 +173,6 @@ STATE_COLORS = {"queued": "#eeeeee", "running": "#ffd54f", "trained": "#66bb6a",
 """A campaign model's colour by state, in the order of fflux_studio.campaign.events.STATES."""
 
 
-def campaign_grid(table: pd.DataFrame, atoms, properties) -> hv.Overlay:
-    """The campaign's models, atoms across and properties down, coloured by state (table: grid()
-    of CampaignState); hovering a cell gives its ln L and test RMSE, a finished cell shows its test
-    RMSE, clicking one selects it (the tap tool), and the selected one is outlined."""
-    kdims = [hv.Dimension("atom", values=list(atoms)), hv.Dimension("property", values=list(properties))]
-    tooltips = [("model", "@atom @property"), ("state", "@state"), ("ln L", "@log_likelihood"),
-                ("test RMSE", "@test_rmse")]
-    cells = hv.HeatMap(table, kdims, ["code", "state", "log_likelihood", "test_rmse"]).opts(
-        cmap=list(STATE_COLORS.values()), clim=(-0.5, len(STATE_COLORS) - 0.5), color_levels=len(STATE_COLORS),
-        colorbar=False, line_color="white", line_width=3, nonselection_alpha=1.0, selection_line_color="black",
-        tools=["hover", "tap"], default_tools=["save"], hover_tooltips=tooltips, responsive=True,
-        height=90 + 45 * len(properties), xlabel="atom", ylabel="", title="Models: click one for its numbers")
-    text = hv.Labels(table, kdims, "text").opts(text_font_size="9pt", text_color="#202020", default_tools=["save"],
-                                                hooks=[_text_stays_when_a_cell_is_tapped])
-    chosen = hv.HeatMap(table[table["selected"].astype(bool)], kdims, ["code"]).opts(
-        cmap=list(STATE_COLORS.values()), clim=(-0.5, len(STATE_COLORS) - 0.5), fill_alpha=0.0, line_color="black",
-        line_width=4, default_tools=["save"], hooks=[_text_stays_when_a_cell_is_tapped])
-    return cells * chosen * text
-
-
-def _text_stays_when_a_cell_is_tapped(plot, _element) -> None:
-    """A tap selects a cell in every glyph of the figure, and Bokeh greys the others (text, outline)."""
-    renderer = plot.handles["glyph_renderer"]
-    renderer.nonselection_glyph = renderer.glyph
-
-
 def learning_error(rows: list[dict], unit: str, metric: str = "rmse") -> hv.Overlay:
     """Test error against training-set size (rows: one per run, as the learning job sends them):
     each protocol's mean over random states, with the band from the smallest to the largest."""

@@ -8,7 +8,6 @@ import io
 import json
 from pathlib import Path
 
-import holoviews as hv
 import numpy as np
 import panel as pn
 from panel.viewable import Viewer
@@ -17,6 +16,7 @@ from fflux_studio.campaign.events import FINAL
 from fflux_studio.campaign.manifest import DONE, MANIFEST_NAME
 from fflux_studio.metrics import mae, rmse
 from fflux_studio.ui import plots
+from fflux_studio.ui.campaign_grid import CampaignGrid
 from fflux_studio.ui.campaign_state import CampaignState
 from fflux_studio.ui.state import StudioState
 from fflux_studio.ui.views.export import zipped
@@ -116,8 +116,8 @@ class CampaignView(Viewer):
         self.cancel_button.on_click(lambda _: cancel())
         self.bar = pn.indicators.Progress(value=0, max=1, sizing_mode="stretch_width", bar_color="success")
         self.progress = pn.pane.Markdown(progress_markdown(campaign, None), sizing_mode="stretch_width")
-        self.pipe = hv.streams.Pipe(data=campaign.grid())
-        self.grid = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", visible=False)
+        self.cell_grid = CampaignGrid(self.choose)
+        self.grid = pn.pane.Bokeh(self.cell_grid.figure, sizing_mode="stretch_width", visible=False)
         self.model = pn.widgets.Select(name="Model", options={}, width=260)
         self.model.param.watch(self._model_chosen, "value")
         self.details = pn.pane.Markdown("", sizing_mode="stretch_width")
@@ -142,23 +142,21 @@ class CampaignView(Viewer):
         self.cancel_button.disabled = not (running and self.state.task == "campaign")
 
     def _build_grid(self) -> None:
-        """A new figure for a new campaign's axes; its cells then change through the pipe."""
+        """The grid's axes and the Model list for a new campaign."""
         plan = self.campaign.plan
-        self.pipe = hv.streams.Pipe(data=self.campaign.grid())
-        grid = hv.DynamicMap(lambda data: plots.campaign_grid(data, plan.atoms, plan.properties), streams=[self.pipe])
-        self.tap = hv.streams.Tap(source=grid)
-        self.tap.add_subscriber(self._tapped)
-        self.grid.object, self.grid.visible = grid, True
+        self.cell_grid.set_axes(plan.atoms, plan.properties)
+        self.cell_grid.show(self.campaign.grid())
+        self.grid.visible = True
         self.model.options = {f"{atom} {prop}": (atom, prop) for prop in plan.properties for atom in plan.atoms}
 
-    def _tapped(self, x=None, y=None) -> None:
-        if x is not None and y is not None:
-            self.model.value = (str(x), str(y))
+    def choose(self, atom: str, prop: str) -> None:
+        """A click on a grid cell: that model, as if chosen in the Model list."""
+        self.model.value = (atom, prop)
 
     def _model_chosen(self, _event) -> None:
         self.campaign.selected = self.model.value
         if self.campaign.plan is not None:
-            self.pipe.send(self.campaign.grid())
+            self.cell_grid.show(self.campaign.grid())
         self._show_model()
 
     def ingest(self, messages: list) -> bool:
@@ -170,7 +168,7 @@ class CampaignView(Viewer):
         if campaign.plan is not plan:
             self._build_grid()
         else:
-            self.pipe.send(campaign.grid())
+            self.cell_grid.show(campaign.grid())
         remaining = campaign.remaining()
         finished, total = campaign.finished(), len(campaign.states)
         self.bar.max, self.bar.value = max(total, 1), finished

@@ -75,7 +75,16 @@ def test_a_tap_on_a_cell_chooses_that_model_and_shows_its_numbers(tmp_path):
     view.ingest([CampaignPlan(("C1", "O3"), ("atomic_energy", "charge"), str(tmp_path), 1, ("C1", "O3"), None),
                  TaskEvent("k", "O3", "charge", "trained", {"status": "trained", "log_likelihood": 12.5,
                                                           "seconds": {"total": 2.0}})])
-    view.tap.event(x="O3", y="charge")
+    cells = view.cell_grid.cells
+    clicked = next(k for k, cell in enumerate(zip(cells.data["atom"], cells.data["property"]))
+                   if cell == ("O3", "charge"))
+    cells.selected.indices = [clicked]  # what Bokeh's TapTool sets when the cell is clicked in the browser
     assert view.model.value == ("O3", "charge")
     assert view.campaign.selected == ("O3", "charge")
     assert "O3 charge: trained" in view.details.object and "ln L **12.5**" in view.details.object
+    assert view.cell_grid.outline.data == {"atom": ["O3"], "property": ["charge"]}, "the chosen cell is outlined"
+    assert view.cell_grid.figure.x_range.factors == ["C1", "O3"]
+    assert view.cell_grid.figure.y_range.factors == ["atomic_energy", "charge"]
+    view.model.value = ("C1", "atomic_energy")
+    cells.selected.indices = [clicked]
+    assert view.model.value == ("O3", "charge"), "clicking the same cell again chooses it again"
