@@ -12,7 +12,7 @@ from fflux_studio.protocols import PROTOCOLS as PROTOCOL_RUNNERS
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.protocols.settings import CHOICES
 from fflux_studio.sizes import size_value
-from fflux_studio.splits import FittedSplit, fit_split, random_split
+from fflux_studio.splits import MIN_TRAIN, FittedSplit, fit_split, random_split
 
 DEFAULTS = ProtocolSettings()
 NAMES = {"lbfgs": "L-BFGS-B", "pso": "PSO", "tl": "Transfer learning (TL)", "dl": "Direct learning (DL)"}
@@ -98,7 +98,7 @@ class StudioState(param.Parameterized):
             raise ValueError(f"{source}: no atom has a target property to learn")
         n = dataset.n_frames
         test = min(300, max(1, n // 4))
-        train = min(500, n - test)
+        train = max(MIN_TRAIN, min(500, n - test))  # too few frames to train: opened, and said at a start
         with param.parameterized.batch_call_watchers(self):
             self.param.atom.objects = atoms
             self.param.prop.objects = dataset.properties(atoms[0])
@@ -125,6 +125,9 @@ class StudioState(param.Parameterized):
         """Train and test frame indices (disjoint, of :meth:`fitted_split`'s sizes), reproducible from
         ``split_seed``; ValueError when the training set would not fit in the memory budget (memory.py)."""
         fitted = self.fitted_split()
+        if fitted.train < MIN_TRAIN:
+            raise ValueError(f"{self.dataset.n_frames} frames are too few to train and test a model: at least "
+                             f"{MIN_TRAIN + 1} are needed ({MIN_TRAIN} to train, 1 to test)")
         MemoryBudget.now().check(fitted.train)
         return random_split(self.dataset.n_frames, fitted.test, fitted.train, self.split_seed)
 

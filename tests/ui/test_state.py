@@ -52,6 +52,18 @@ def test_state_picks_an_atom_property_and_a_quick_split():
     assert state.settings().subset == 40
 
 
+@pytest.mark.parametrize("frames", [1, 4])
+def test_a_set_too_small_to_train_opens_and_says_so_at_a_start(frames):
+    state = StudioState()
+    state.use(toy_dataset(n=frames), "four water points")
+    assert state.dataset.n_frames == frames
+    with pytest.raises(ValueError, match=f"{frames} frames are too few to train and test a model: at least 5"):
+        state.split()
+    state.use(toy_dataset(n=5), "five")
+    train, test = state.split()
+    assert (len(train), len(test)) == (4, 1)
+
+
 def test_the_page_offers_the_engines_defaults_and_choices():
     state = StudioState()
     assert state.settings() == ProtocolSettings()
