@@ -36,6 +36,7 @@ from fflux_studio.ui.views.compare import MAX_REPEATS, CompareView
 from fflux_studio.ui.views.data import DataView
 from fflux_studio.ui.views.deploy import DEPLOY_TASK, TRAIN_TASK, DeployView
 from fflux_studio.ui.views.export import ExportView
+from fflux_studio.ui.views.model import MODEL_TASK, ModelView
 from fflux_studio.ui.views.train import TrainView
 from fflux_studio.ui.worker import Worker
 
@@ -43,7 +44,7 @@ PERIOD_MS = 150
 STATUS_SECONDS = 1.0  # between redraws of the running status: re-rendering its text every tick was half a tick's cost
 TOAST_MS = {"success": 2500, "info": 2500, "warning": 4000, "error": 6000}
 DEFAULT_DEMO = "ethanol"
-TABS = {"data": 0, "train": 1, "compare": 2, "campaign": 3, "export": 4, "deploy": 5}
+TABS = {"data": 0, "train": 1, "compare": 2, "campaign": 3, "export": 4, "deploy": 5, "model": 6}
 TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
@@ -79,12 +80,14 @@ class Studio(Viewer):
         self.campaign_view = CampaignView(self.state, CampaignState(), self.start_campaign, self.cancel,
                                           self.campaigns.name)
         self.deploy_view = DeployView(self.state, self._launch, self.notify, self.uploads.name, self.campaigns.name)
+        self.model_view = ModelView(self.state, self._launch, self.notify, self.uploads.name)
         self.handlers = {Loaded: self._loaded, Started: self._started, Iteration: self._iteration,
                          RunDone: self._run_done, LearningPoint: self._learning_point, Finished: self._finished}
         self._controls()
         self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
                             ("Campaign", self.campaign_view), ("Export", self.export_view),
-                            ("Deploy", self.deploy_view), dynamic=True, sizing_mode="stretch_width")
+                            ("Deploy", self.deploy_view), ("Model", self.model_view), dynamic=True,
+                            sizing_mode="stretch_width")
         self.tabs.param.watch(self._tab_shown, "active")
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             pn.state.on_session_destroyed(self._destroyed)
@@ -278,7 +281,8 @@ class Studio(Viewer):
             self.notify("error", f"Internal error while updating the page ({err}); details in the server log")
 
     def _ingest(self, messages: list[dict]) -> None:
-        changed = [view.ingest(messages) for view in (self.train_view, self.deploy_view, self.campaign_view)]
+        changed = [view.ingest(messages) for view in (self.train_view, self.deploy_view, self.campaign_view,
+                                                       self.model_view)]
         if any(changed):
             self.update_times.append(time.perf_counter())
 
@@ -331,7 +335,7 @@ class Studio(Viewer):
             self.notify("error", f"Could not load the data. {message.message}")
         elif status == "failed":
             self.notify("error", f"{message.task.capitalize()} failed: {message.message}")
-        elif message.task in ("train", "compare", "learning curve", DEPLOY_TASK, TRAIN_TASK, "campaign"):
+        elif message.task in ("train", "compare", "learning curve", DEPLOY_TASK, TRAIN_TASK, "campaign", MODEL_TASK):
             self.notify("success", f"{message.task.capitalize()} finished")
 
     def notify(self, level: str, text: str) -> None:

@@ -1,0 +1,117 @@
+"""What the worker process runs for the Model step: read one ``.model`` file (uploaded or on the
+server's machine; read as text, never unpickled), recompute its ln L, test it on the loaded data
+when it fits them, and compute its ln L landscape around its own θ from the training data the file
+carries (every .model file holds its training inputs and targets: SPEC §7).
+
+Like the jobs of jobs.py, ``open_model`` is ``job(emit, cancel, inbox)`` once its arguments are
+bound; it and everything it sends pickle.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from fflux_studio.evaluation import landscape, most_influential
+from fflux_studio.gpr import GPRModel, Likelihood
+from fflux_studio.io.errors import InputError
+from fflux_studio.io.model_file import read_model
+from fflux_studio.io.typed_path import typed_text
+from fflux_studio.io.upload import read_upload
+from fflux_studio.model_check import check_model
+from fflux_studio.model_on_data import match_model, training_frames
+from fflux_studio.optimize.events import check_cancel
+from fflux_studio.ui.landscape import grid_points
+from fflux_studio.ui.messages import LandscapeGrid
+from fflux_studio.ui.model_messages import ModelChecked, ModelLandscape, ModelOpened, ModelTested
+from fflux_studio.ui.predictions import Predictions
+
+HALF_WIDTH = 3.0
+"""The landscape spans ln θ ± this around the model's θ in each of its two features."""
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One ``.model`` file: a path typed on the page (read on the server's machine) or an upload."""
+
+    path: str = ""
+    name: str = ""
+    content: bytes = field(default=b"", repr=False)
+
+    def read(self, workdir=None) -> tuple[GPRModel, str]:
+        """The model and the file's name as the user gave it; InputError names the file so."""
+        if self.name:
+            model, shown, _ = read_upload([self.name], [self.content], read_model, workdir)
+            return model, shown
+        typed = typed_text(self.path)
+        if not typed:
+            raise InputError(None, "no path given: type the path of a .model file")
+        resolved = Path(typed).expanduser()
+        try:
+            return read_model(resolved), typed
+        except InputError as err:
+            raise InputError(typed, err.problem.replace(str(resolved), typed), err.line, err.field) from None
+
+
+@dataclass(frozen=True)
+class LoadedFrames:
+    """The loaded data to test on: the dataset, which frames (0-based) and those frames in words."""
+
+    dataset: object
+    frames: np.ndarray
+    label: str
+    source: str = ""
+
+
+def errors_on(model: GPRModel, data: LoadedFrames | None) -> ModelTested:
+    """The model's errors on the chosen frames, or why it cannot be tested on them."""
+    if data is None or data.dataset is None:
+        return ModelTested(None, "", "no data are loaded")
+    match = match_model(model, data.dataset, data.source)
+    if not match.ok:
+        return ModelTested(None, data.label, match.problem)
+    x, y = data.dataset.xy(match.atom, match.prop)
+    frames = np.asarray(data.frames)
+    notes = [match.note] if match.note else []
+    own = int(training_frames(model, x[frames]).sum())
+    if own:
+        notes.append(f"{own} of these {len(frames)} frames are among the model's {model.n_train} training points: "
+                     "their errors measure how it reproduces its own data, not how it predicts")
+    predictions = Predictions.of(model, x[frames], y[frames], data.dataset.unit(match.prop), frames)
+    return ModelTested(predictions, data.label, note="; ".join(notes))
+
+
+def landscape_around(model: GPRModel, likelihood_kind: str, cancel=None) -> ModelLandscape:
+    """ln L over ln θ ± HALF_WIDTH of the two most influential features, the others at the file's θ;
+    the middle grid point is the file's θ itself. No grid for a one-feature model (no plane to show)."""
+    likelihood = Likelihood(model.x, model.y, model.kernel, likelihood_kind, model.nugget)
+    began = time.perf_counter()
+    at_theta = float(likelihood.evaluate(model.theta, gradient=False)[0])
+    if model.n_features < 2:
+        return ModelLandscape(None, at_theta)
+    with np.errstate(divide="ignore"):  # a θ of 0 (a switched-off feature) is ln θ = -inf, exp(-inf) = 0
+        centre = np.log(model.theta)
+    i, j = (int(h) for h in most_influential(centre, model.x))
+    n = grid_points(model.n_train)  # odd: the middle point is the centre
+    offsets = np.linspace(-HALF_WIDTH, HALF_WIDTH, n)
+    offsets[n // 2] = 0.0
+    grid_i, grid_j = centre[i] + offsets, centre[j] + offsets
+    with np.errstate(over="ignore", invalid="ignore"):  # failed corners of the grid are NaN
+        values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=cancel)
+    grid = LandscapeGrid("model", i, j, grid_i, grid_j, values, centre, time.perf_counter() - began)
+    return ModelLandscape(grid, at_theta)
+
+
+def open_model(file: ModelFile, data: LoadedFrames | None, workdir, emit, cancel, inbox=None) -> None:
+    """Read, check, test, then the landscape (the slow part, cancellable), each sent as it is ready."""
+    model, source = file.read(workdir)
+    emit(ModelOpened(model, source))
+    check = check_model(model)
+    emit(ModelChecked(check))
+    check_cancel(cancel)
+    emit(errors_on(model, data))
+    check_cancel(cancel)
+    emit(landscape_around(model, check.likelihood, cancel))
