@@ -238,7 +238,7 @@ def parity(predictions: dict) -> hv.Overlay:
         table = pd.DataFrame({"reference": p.reference, "predicted": p.predicted, "frame": p.frames,
                               "error": p.errors})
         bokeh_marker, mpl_marker = PARITY_MARKERS.get(protocol, ("circle", "o"))
-        color = PROTOCOL_COLORS.get(protocol)
+        color = PROTOCOL_COLORS.get(protocol, OTHER_COLOR)  # a model opened alone: no protocol
         vdims = [predicted, "frame", hv.Dimension("error", label=f"error ({unit})")]
         elements.append(hv.Scatter(table, reference, vdims, label=PROTOCOL_NAMES.get(protocol, protocol)).opts(
             hv.opts.Scatter(color=color, marker=bokeh_marker, size=8, alpha=0.6, **TOOLS, backend="bokeh"),

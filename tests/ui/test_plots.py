@@ -145,3 +145,14 @@ def test_phase_times_leave_out_empty_phases_for_their_log_axis():
     shown = set(zip(bars.dimension_values(0), bars.dimension_values(1)))
     assert shown == {("TL", "seeding"), ("TL", "relaxation"), ("TL", "total"), ("DL", "relaxation"), ("DL", "total")}
     assert hv.Store.lookup_options("bokeh", bars, "plot").kwargs["logy"] is True
+
+
+def test_parity_of_a_model_that_is_no_protocols_gets_a_colour():
+    """A model opened alone (the Model step) is drawn in the colour of other models, not in none."""
+    from fflux_studio.ui.predictions import Predictions
+
+    reference = np.array([-1.0, 0.0, 1.0])
+    line, points = plots.parity({"model": Predictions(np.arange(3), reference, reference, np.zeros(3), "e",
+                                                      np.arange(3))})
+    assert points.label == "model"
+    assert hv.Store.lookup_options("bokeh", points, "style").kwargs["color"] == plots.OTHER_COLOR

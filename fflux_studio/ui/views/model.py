@@ -88,7 +88,7 @@ def hyperparameter_table(model) -> pd.DataFrame:
 def errors_markdown(tested: ModelTested) -> str:
     """RMSE and MAE on the frames tested, which frames, and what to know about them."""
     p = tested.predictions
-    text = (f"**Errors on {tested.frames}** ({len(p.errors)} frames): RMSE **{rmse(p.errors):.4g} {p.unit}**, "
+    text = (f"**Errors on {tested.frames}**: RMSE **{rmse(p.errors):.4g} {p.unit}**, "
             f"MAE **{mae(p.errors):.4g} {p.unit}**, largest |error| {np.max(np.abs(p.errors)):.4g} {p.unit}.")
     return text + (f"\n\nNote: {tested.note}." if tested.note else "")
 
@@ -270,7 +270,7 @@ class ModelView(Viewer):
                              pn.Row(self.path, self.path_button), "Errors on:", self.frames, self.problem, width=340)
         results = pn.Column(pn.Row(pn.Column(self.summary, self.check, sizing_mode="stretch_width"),
                                    pn.Column(pn.pane.Markdown("**Hyperparameters**"),
-                                             pn.Column(self.hyperparameters, max_height=320, scroll=True,
+                                             pn.Column(self.hyperparameters, height=360, scroll=True,
                                                        sizing_mode="stretch_width"),
                                              sizing_mode="stretch_width"),
                                    sizing_mode="stretch_width"),

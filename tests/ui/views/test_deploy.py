@@ -4,27 +4,12 @@ of models deployed through the session's worker process, drained by hand."""
 import dataclasses
 
 import numpy as np
-import pytest
 
-from fflux_studio.demo import load_demo
-from fflux_studio.ui.studio import TABS, Studio
+from fflux_studio.ui.studio import TABS
 from fflux_studio.ui.views.deploy import CAMPAIGN, FOLDER, UPLOADED
 
 from ...forcefield.model_sets import write_model_set
 from ..test_state import settle
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo("ethanol")
-
-
-@pytest.fixture()
-def studio(demo):
-    studio = Studio(demo=None)
-    studio.state.use(demo, "bundled demo 'ethanol'")
-    yield studio
-    studio._destroyed(None)
 
 
 def test_sets_on_offer_follow_the_inputs_and_start_at_the_first_test_frame(studio):

@@ -1,0 +1,96 @@
+"""The Model view without a browser: a model of the demo's O3 opened from a path through the
+session's worker process (drained by hand), its panes, and what a bad path or other data show."""
+
+import numpy as np
+
+from fflux_studio.gpr import GPRModel, Kernel, Likelihood
+from fflux_studio.io.model_file import write_model
+from fflux_studio.metrics import mae, rmse
+from fflux_studio.ui.views.model import ALL_FRAMES
+from fflux_studio.units import HARTREE_TO_KJMOL
+
+from ..test_state import settle
+
+
+def oxygen_model(demo, frames, folder):
+    """O3's energy on ``frames`` with a fixed θ and a nugget that keeps R well conditioned."""
+    x, y = demo.xy("O3", "atomic_energy")
+    theta = 1.0 / (21 * np.maximum(x[frames].var(axis=0), 1e-3))
+    model = GPRModel.fit(x[frames], y[frames], theta, Kernel.named("rbf-cyclic", 21), nugget=1e-8,
+                         **demo.model_metadata("O3", "atomic_energy"))
+    return model, write_model(model, folder)
+
+
+def test_a_model_of_the_loaded_atom_shows_its_summary_errors_and_landscape(studio, demo, tmp_path):
+    view = studio.model_view
+    train, test = studio.state.split()
+    model, path = oxygen_model(demo, train[:100], tmp_path)
+    view.path.value = str(path)
+    assert view.open_path()
+    settle(studio)
+    assert studio.state.status == "done" and studio.state.progress == 1.0, studio.state.message
+    assert view.summary.object.startswith("### ETHANOL O3 · atomic_energy")
+    assert "kernel **rbf-cyclic**, 21 features, **100** training points" in view.summary.object
+    table = view.hyperparameters.object
+    assert list(table["feature"])[:3] == ["f1", "f2", "f3"] and list(table["kernel"])[2] == "rbf, cyclic"
+    np.testing.assert_allclose(table["θ"].astype(float), model.theta, rtol=1e-4)
+    np.testing.assert_allclose(table["ℓ = 1/√(2θ)"].astype(float), 1 / np.sqrt(2 * model.theta), rtol=1e-3)
+    # the errors, a second way: the model's own predictions on the split's test frames, in kJ/mol
+    x, y = demo.xy("O3", "atomic_energy")
+    errors = (model.predict(x[test]) - y[test]) * HARTREE_TO_KJMOL
+    assert (f"**Errors on the {len(test)} test frames of the Data step's split of bundled demo 'ethanol'**: "
+            f"RMSE **{rmse(errors):.4g} kJ/mol**, MAE **{mae(errors):.4g} kJ/mol**"
+            in view.errors.object)
+    assert "Note:" not in view.errors.object, "no test frame is a training point"
+    worst = view.worst.object
+    assert int(worst["frame"][0]) == test[np.argmax(np.abs(errors))] + 1
+    assert view.s_curve.object is not None and view.parity.object is not None and not view.mismatch.visible
+    # the landscape's middle is the file's θ, and ln L there is the likelihood's
+    assert view.landscape.object is not None
+    at_theta = Likelihood(model.x, model.y, model.kernel, "concentrated", 1e-8).evaluate(model.theta, False)[0]
+    assert f"The star is the model's θ: ln L {at_theta:.10g}" in view.landscape_note.object
+    assert studio.internal_errors == 0
+
+    view.frames.value = ALL_FRAMES
+    assert view.open_path()
+    settle(studio)
+    assert f"**Errors on all {demo.n_frames} frames of bundled demo 'ethanol'**" in view.errors.object
+    assert "Note: 100 of these 1500 frames are among the model's 100 training points" in view.errors.object
+
+    studio.state.use(demo, "bundled demo 'ethanol', again")
+    assert view.mismatch.visible and "open it again" in view.mismatch.object
+
+
+def test_a_bad_path_is_named_on_the_page_and_another_molecules_model_is_not_tested(studio, tmp_path, shared_data):
+    view = studio.model_view
+    view.path.value = "~/no/such/ETHANOL_atomic_energy_O3.model"
+    assert view.open_path()
+    settle(studio)
+    assert studio.state.status == "failed" and view.problem.visible
+    assert view.problem.object == ("Could not open the model. ~/no/such/ETHANOL_atomic_energy_O3.model: cannot read "
+                                   "model file: No such file or directory")
+    view.path.value = str(shared_data / "ichor-examples/AMMONIA_iqa_N1.model")
+    assert view.open_path()
+    settle(studio)
+    assert studio.state.status == "done" and not view.problem.visible
+    assert view.mismatch.visible and view.mismatch.object.startswith(
+        "**Not tested on the loaded data:** atom N1 is not in the loaded bundled demo 'ethanol'")
+    assert "kernel **rbf on 5 × periodic on 1**" in view.summary.object
+    assert "the file's weights are not R⁻¹(y − μ)" in view.check.object and view.errors.object == ""
+    assert studio.internal_errors == 0
+
+
+def test_cancel_stops_the_landscape_and_keeps_the_rest(studio, shared_data, wait):
+    view = studio.model_view
+    view.path.value = str(shared_data / "ichor-examples/AMMONIA_iqa_N1.model")
+    assert view.open_path()
+
+    def tested():
+        studio.drain()
+        return view.mismatch.visible
+
+    wait(tested, 120, what="the model read and tested; its landscape (225 evaluations of 500 points) still to come")
+    studio.cancel()
+    settle(studio)
+    assert studio.state.status == "cancelled" and view.landscape.object is None
+    assert view.landscape_note.object == "Landscape cancelled." and "AMMONIA N1" in view.summary.object
