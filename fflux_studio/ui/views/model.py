@@ -21,6 +21,7 @@ from fflux_studio.ui.model_messages import ModelChecked, ModelLandscape, ModelOp
 from fflux_studio.ui.state import StudioState
 from fflux_studio.ui.views.compare import worst_table
 from fflux_studio.ui.views.data import LIMITS, UPLOAD_CHUNK_BYTES
+from fflux_studio.units import to_display
 
 MODEL_TASK = "model"
 TEST_SPLIT, ALL_FRAMES = "the Data step's test frames", "all frames"
@@ -37,7 +38,8 @@ def summary_markdown(model, source: str) -> str:
     lines = [f"### {model.system} {model.atom} · {model.property_name}", f"*from {source}*", "",
              f"- property **{model.property_name}** in {model.target_unit}; atom {model.atom} "
              f"(ALF {alf}) of {model.n_atoms or '?'} atoms",
-             f"- kernel **{kernel_text(model.kernel)}**, {model.n_features} features, **{model.n_train}** training points",
+             f"- kernel **{kernel_text(model.kernel)}**, {model.n_features} features, "
+             f"**{model.n_train}** training points",
              f"- mean μ = {model.mean:.10g} {model.target_unit}; nugget {model.nugget:.3g}"]
     if model.log_likelihood is not None:
         lines.append(f"- ln L written in the file: {model.log_likelihood:.10g}")
@@ -55,7 +57,7 @@ def kernel_text(kernel) -> str:
     return " × ".join(f"{KIND_NAMES.get(kind, kind)} on {n}" for kind, n in counts.items())
 
 
-def check_markdown(check) -> str:
+def check_markdown(check, unit: str) -> str:
     """The file's numbers recomputed from its θ and training data (fflux-studio check). Weights that
     R⁻¹(y − μ) does not reproduce were solved another way (ICHOR's gpytorch models scale kernel and
     noise): the file's predictions use them as written, so no mean offset is claimed then."""
@@ -65,12 +67,13 @@ def check_markdown(check) -> str:
     lines.append(f"- weights recomputed: largest difference {check.weights_max_relative_difference:.1e} of the "
                  "largest weight")
     if check.weights_max_relative_difference > WEIGHTS_TOLERANCE:
-        lines.append("- the file's weights are not R⁻¹(y − μ) at its θ and nugget (ICHOR's gpytorch models scale "
-                     "their kernel and noise): predictions use the weights as written; ln L here and the landscape "
+        lines.append("- the file's weights are not R⁻¹(y − μ) at its θ and nugget (ICHOR's gpytorch models "
+                     "scale their kernel and noise): predictions use the weights as written; ln L here and the landscape "
                      "are FEREBUS's likelihood at the file's θ")
     elif not check.mean_consistent:
+        offset, shown = to_display(check.prediction_offset, unit)
         lines.append(f"- ⚠ the file's mean is not the one its weights were computed with: every prediction from the "
-                     f"file is off by {check.prediction_offset:.4g}")
+                     f"file is off by {offset:.4g} {shown}")
     return "\n".join(lines)
 
 
@@ -198,7 +201,7 @@ class ModelView(Viewer):
             if isinstance(message, ModelOpened):
                 self._opened(message)
             elif isinstance(message, ModelChecked):
-                self.check.object = check_markdown(message.check)
+                self.check.object = check_markdown(message.check, self.model.target_unit)
             elif isinstance(message, ModelTested):
                 self._tested(message)
             elif isinstance(message, ModelLandscape):

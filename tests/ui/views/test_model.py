@@ -6,7 +6,8 @@ import numpy as np
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood
 from fflux_studio.io.model_file import write_model
 from fflux_studio.metrics import mae, rmse
-from fflux_studio.ui.views.model import ALL_FRAMES
+from fflux_studio.model_check import ModelCheck
+from fflux_studio.ui.views.model import ALL_FRAMES, check_markdown
 from fflux_studio.units import HARTREE_TO_KJMOL
 
 from ..test_state import settle
@@ -94,3 +95,16 @@ def test_cancel_stops_the_landscape_and_keeps_the_rest(studio, shared_data, wait
     settle(studio)
     assert studio.state.status == "cancelled" and view.landscape.object is None
     assert view.landscape_note.object == "Landscape cancelled." and "AMMONIA N1" in view.summary.object
+
+
+def test_the_check_says_what_a_files_numbers_mean_for_its_predictions():
+    """Glycine's FEREBUS file (SPEC §3) writes mean(y) beside weights solved with μ̂: 0.0568 Ha off."""
+    base = dict(stored_log_likelihood=15881.4587, likelihood="concentrated", log_likelihood=15881.4587,
+                log_likelihoods={}, relative_difference=4.5e-12, stored_mean=-38.0748, weights_mean=-38.0180, ok=True)
+    glycine = check_markdown(ModelCheck(**base, weights_max_relative_difference=4.5e-9, mean_consistent=False,
+                                        prediction_offset=-0.0568), "Ha")
+    assert glycine.endswith(f"every prediction from the file is off by {-0.0568 * HARTREE_TO_KJMOL:.4g} kJ/mol")
+    assert "relative difference to the file's 4.5e-12" in glycine
+    gpytorch = check_markdown(ModelCheck(**base, weights_max_relative_difference=1.0, mean_consistent=False,
+                                         prediction_offset=-0.0079), "Ha")
+    assert "off by" not in gpytorch and "the file's weights are not R⁻¹(y − μ)" in gpytorch
