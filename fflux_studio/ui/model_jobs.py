@@ -115,3 +115,8 @@ def open_model(file: ModelFile, data: LoadedFrames | None, workdir, emit, cancel
     emit(errors_on(model, data))
     check_cancel(cancel)
     emit(landscape_around(model, check.likelihood, cancel))
+
+
+def errors_again(model: GPRModel, data: LoadedFrames | None, emit, cancel, inbox=None) -> None:
+    """The opened model's errors on other frames or other data, without reading or mapping it again."""
+    emit(errors_on(model, data))

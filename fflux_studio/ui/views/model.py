@@ -129,6 +129,10 @@ class ModelView(Viewer):
         self.path_button.on_click(lambda _: self.open_path())
         self.frames = pn.widgets.RadioButtonGroup(name="Errors on", options=[TEST_SPLIT, ALL_FRAMES],
                                                   value=TEST_SPLIT, button_type="light", width=310)
+        self.frames.param.watch(lambda _: self.model is not None and self.test(), "value")
+        self.test_button = pn.widgets.Button(name="Test on the loaded data", width=170, disabled=True)
+        self.test_button.on_click(lambda _: self.test())
+        self._opening = False
         self.problem = pn.pane.Alert("", alert_type="danger", visible=False, width=310)
         self.summary = pn.pane.Markdown("No model opened yet.", sizing_mode="stretch_width")
         self.check = pn.pane.Markdown("", sizing_mode="stretch_width")
@@ -165,15 +169,31 @@ class ModelView(Viewer):
         job = functools.partial(model_jobs.open_model, file, self._frames(), self.workdir)
         if not self._launch(MODEL_TASK, job):
             return False
-        self.show_problem("")
-        self.model = None
-        for pane in (self.hyperparameters, self.landscape, self.s_curve, self.parity, self.worst):
+        self.model, self._opening, self.test_button.disabled = None, True, True
+        for pane in (self.hyperparameters, self.landscape):
             pane.object = None
-        for pane in (self.check, self.landscape_note, self.errors, self.worst_title):
+        for pane in (self.check, self.landscape_note):
             pane.object = ""
         self.summary.object = "Reading the model …"
-        self.mismatch.visible = False
+        self._clear_errors()
         return True
+
+    def test(self) -> bool:
+        """The opened model's errors on the frames chosen now (another choice, other data), in the worker."""
+        if self.model is None:
+            return False
+        if not self._launch(MODEL_TASK, functools.partial(model_jobs.errors_again, self.model, self._frames())):
+            return False
+        self._opening = False
+        self._clear_errors()
+        return True
+
+    def _clear_errors(self) -> None:
+        self.show_problem("")
+        for pane in (self.s_curve, self.parity, self.worst):
+            pane.object = None
+        self.errors.object = self.worst_title.object = ""
+        self.mismatch.visible = False
 
     def _frames(self) -> LoadedFrames | None:
         """The frames to test on, chosen on the page; None without data."""
@@ -214,7 +234,7 @@ class ModelView(Viewer):
         return changed
 
     def _opened(self, message: ModelOpened) -> None:
-        self.model = message.model
+        self.model, self.test_button.disabled = message.model, False
         self.summary.object = summary_markdown(message.model, message.source)
         self.hyperparameters.object = hyperparameter_table(message.model)
         self.landscape_note.object = ("Computing ln L on a grid around the model's θ from its "
@@ -253,14 +273,14 @@ class ModelView(Viewer):
         if self.model is None:
             self.summary.object = "No model opened."
         if self.state.status == "failed":
-            self.show_problem(f"Could not open the model. {self.state.message}")
+            self.show_problem(f"Could not {'open' if self._opening else 'test'} the model. {self.state.message}")
         elif self.landscape.object is None and self.model is not None:
             self.landscape_note.object = "Landscape cancelled."
 
     def _data_changed(self, _event) -> None:
         if self.model is not None:
-            self.mismatch.object = ("**Other data loaded since the model was tested:** open it again to test it on "
-                                    "them.")
+            self.mismatch.object = ("**Other data loaded since the model was tested:** press **Test on the loaded "
+                                    "data**.")
             self.mismatch.visible = True
 
     def show_problem(self, text: str) -> None:
@@ -270,7 +290,7 @@ class ModelView(Viewer):
     def __panel__(self):
         controls = pn.Column("### Open a model", self.intro, "Upload a `.model` file:", self.upload,
                              self.upload_button, "or open one on this computer (the one running the Studio):",
-                             pn.Row(self.path, self.path_button), "Errors on:", self.frames, self.problem, width=340)
+                             pn.Row(self.path, self.path_button), "Errors on:", self.frames, self.test_button, self.problem, width=340)
         results = pn.Column(pn.Row(pn.Column(self.summary, self.check, sizing_mode="stretch_width"),
                                    pn.Column(pn.pane.Markdown("**Hyperparameters**"),
                                              pn.Column(self.hyperparameters, height=360, scroll=True,

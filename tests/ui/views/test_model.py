@@ -52,14 +52,18 @@ def test_a_model_of_the_loaded_atom_shows_its_summary_errors_and_landscape(studi
     assert f"The star is the model's θ: ln L {at_theta:.10g}" in view.landscape_note.object
     assert studio.internal_errors == 0
 
-    view.frames.value = ALL_FRAMES
-    assert view.open_path()
+    view.frames.value = ALL_FRAMES  # tests the opened model again, on the new choice
+    assert studio.worker.busy and view.errors.object == "" and view.landscape.object is not None
     settle(studio)
     assert f"**Errors on all {demo.n_frames} frames of bundled demo 'ethanol'**" in view.errors.object
     assert "Note: 100 of these 1500 frames are among the model's 100 training points" in view.errors.object
 
-    studio.state.use(demo, "bundled demo 'ethanol', again")
-    assert view.mismatch.visible and "open it again" in view.mismatch.object
+    studio.state.use(demo.subset(np.arange(1000, 1500)), "frames 1001-1500")
+    assert view.mismatch.visible and "press **Test on the loaded data**" in view.mismatch.object
+    assert view.test()
+    settle(studio)
+    assert not view.mismatch.visible and "**Errors on all 500 frames of frames 1001-1500**" in view.errors.object
+    assert "Note:" not in view.errors.object and studio.internal_errors == 0
 
 
 def test_a_bad_path_is_named_on_the_page_and_another_molecules_model_is_not_tested(studio, tmp_path, shared_data):
