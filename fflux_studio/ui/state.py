@@ -83,7 +83,8 @@ class StudioState(param.Parameterized):
     message = param.String(default="")
     progress = param.Number(default=0.0, bounds=(0, 1))
     elapsed = param.Number(default=0.0)
-    remaining = param.Number(default=None, allow_None=True)
+    remaining = param.Number(default=None, allow_None=True, doc="a campaign's seconds left (estimate)")
+    time_left = param.String(default="", doc="a training's or comparison's time left in words (ui/progress.py)")
     runs = param.Dict(default={}, doc="protocol -> jobs.Run, the latest finished run of each")
     learning = param.List(default=[], doc="learning-curve runs: protocol, size, random_state, rmse, mae, seconds, unit")
 

@@ -114,7 +114,7 @@ class Studio(Viewer):
         self.progress = pn.indicators.Progress(value=0, max=1000, width=220, bar_color="info")
         self.status = pn.pane.Markdown("", width=420)
         self.state.param.watch(self._show_status,
-                               ["status", "progress", "elapsed", "remaining", "task", "source", "message"])
+                               ["status", "progress", "elapsed", "remaining", "time_left", "task", "source", "message"])
 
     # --- starting work -------------------------------------------------------------------------
 
@@ -124,7 +124,8 @@ class Studio(Viewer):
             return False
         self.worker.start(task, job, children=children)
         self.estimate, self._status_due = None, 0.0
-        self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None)
+        self.state.param.update(status="running", task=task, progress=0.0, elapsed=0.0, remaining=None,
+                                time_left="")
         self.start_button.disabled, self.cancel_button.disabled = True, False
         if self._callback is None:
             # In a served session this runs on its document; in a notebook on the kernel's event
@@ -269,7 +270,7 @@ class Studio(Viewer):
             if self.estimate is not None and self.state.status == "running" and now >= self._status_due:
                 self._status_due = now + STATUS_SECONDS
                 self.state.param.update(progress=self.estimate.fraction(), elapsed=self.estimate.elapsed,
-                                        remaining=self.estimate.remaining() if self.estimate.measured else None)
+                                        time_left=self.estimate.words())
         return len(messages)
 
     def _guarded(self, function, argument) -> None:
@@ -298,14 +299,15 @@ class Studio(Viewer):
         self._announce_load = True
 
     def _started(self, message: Started) -> None:
-        settings = self._pending_settings[message.protocol]
-        self.estimate = ProgressEstimate.for_settings(message.protocol, settings, message.n_train, message.n_features)
+        if message.protocol == next(iter(self._pending_settings)):  # a comparison's DL continues TL's estimate
+            self.estimate = ProgressEstimate.for_job(self._pending_settings.items(), message.n_train,
+                                                     message.n_features)
         if self.pair is not None:
             self.worker.send(ChoosePair(self.pair))  # chosen on the page since the job was launched
 
     def _iteration(self, message: Iteration) -> None:
         if self.estimate is not None:
-            self.estimate.update(message.event)
+            self.estimate.update(message.event, message.protocol)
 
     def _run_done(self, message: RunDone) -> None:
         self.state.runs = {**self.state.runs, message.protocol: message.run}
@@ -319,8 +321,8 @@ class Studio(Viewer):
         status = message.status
         progress = 1.0 if status == "done" and message.task != "loading" else self.state.progress
         elapsed = self.estimate.elapsed if self.estimate is not None else self.state.elapsed  # the last, unthrottled
-        self.state.param.update(status=status, progress=progress, remaining=None, elapsed=elapsed,
-                                message=message.message)
+        self.state.param.update(status=status, progress=progress, remaining=None, time_left="",
+                                elapsed=elapsed, message=message.message)
         if message.task in ("train", "compare") and status != "done":
             self.train_view.ended(status, message.message)
         self.start_button.disabled, self.cancel_button.disabled = False, True
@@ -359,7 +361,8 @@ class Studio(Viewer):
         if s.elapsed:
             parts.append(f"{s.elapsed:.1f} s elapsed")
         if s.status == "running":
-            parts.append("time left not known yet" if s.remaining is None else f"≈ {s.remaining:.0f} s left (estimate)")
+            parts.append(s.time_left or ("time left not known yet" if s.remaining is None
+                                         else f"≈ {s.remaining:.0f} s left (estimate)"))
         if s.source:
             parts.append(f"data: {s.source}")
         if s.message and pn.state.notifications is None:  # no toasts (offline notebook): say it here

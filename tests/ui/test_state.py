@@ -1,4 +1,4 @@
-"""Session state, trace bookkeeping, the progress estimate, and a whole Studio session driven
+"""Session state, trace bookkeeping, and a whole Studio session driven
 without a browser: errors become messages and keep what was loaded and trained before."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from fflux_studio.dataset import AtomFeatures, Dataset
-from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.memory import MemoryBudget
 from fflux_studio.protocols import ProtocolSettings, run_protocol
 from fflux_studio.protocols.settings import CHOICES
@@ -108,29 +107,6 @@ def test_tracebook_counts_across_the_protocol_and_finds_the_seed():
     path = book.full_set_path(0, 2)
     assert list(path["a"]) == [1, 2] and list(path["b"]) == [1, 2]  # starts at the seed
     assert [r["chosen"] for r in book.seed_rows(0, 1)] == [True, False]
-
-
-def test_progress_estimate_moves_forward_and_ends_near_zero():
-    estimate = ProgressEstimate("tl", runs=3, seed_budget=100, main_budget=100, n_train=100, subset=20)
-    estimate.update(event("seeding", 0, 1, 0, 1, seconds=0.1))
-    estimate.update(event("seeding", 0, 10, 0, 1, seconds=1.0))
-    first = estimate.fraction()
-    assert not estimate.measured  # the first run's length is still a guess
-    estimate.update(event("seeding", 1, 10, 0, 1, seconds=2.0))
-    assert estimate.measured
-    estimate.update(event("relaxation", None, 10, 0, 1, seconds=5.0))
-    assert 0 < first < estimate.fraction() <= 1
-    assert estimate.remaining() >= 0
-
-
-def test_progress_estimate_expects_the_stages_the_protocol_runs():
-    """Stages at or below the seed's subset are skipped and fractions round, as growth.py does."""
-    x, y = toy_dataset(n=99).xy("A1", "iqa")
-    settings = ProtocolSettings(subset=0.1, stages=(0.05, 0.3), max_iterations=5, seed_max_iterations=5)
-    result = run_protocol("tl", x, y, settings)
-    estimate = ProgressEstimate.for_settings("tl", settings, len(y), x.shape[1])
-    assert estimate.stages == tuple(len(stage.subset) for stage in result.stages) == (30,)
-    assert estimate.runs == len(result.sources) + len(result.stages) + 1
 
 
 def test_a_session_trains_and_keeps_its_work_through_errors(tmp_path):
