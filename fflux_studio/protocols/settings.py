@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from fflux_studio.gpr.kernels import KERNEL_NAMES
@@ -120,6 +121,12 @@ class ProtocolSettings:
         if not isinstance(self.subset, float):
             return True
         return MIN_POINTS_PER_FEATURE * n_features <= SMALL_SET_MARGIN * self.subset * n_points
+
+    def smallest_seeded_set(self, n_features: int) -> int | None:
+        """The fewest training points on which :meth:`seeding_pays` (None: every set seeds)."""
+        if not (self.small_set_direct and self.seed_optimizer == "lbfgs" and isinstance(self.subset, float)):
+            return None
+        return math.ceil(round(MIN_POINTS_PER_FEATURE * n_features / (SMALL_SET_MARGIN * self.subset), 9))
 
     def as_dict(self) -> dict:
         return asdict(self)

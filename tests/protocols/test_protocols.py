@@ -185,6 +185,19 @@ def test_sources_pay_only_when_three_points_per_feature_fit_in_the_subset_fracti
     assert ProtocolSettings(subset=63).seeding_pays(200, 21)  # a count is the user's explicit choice
 
 
+@pytest.mark.parametrize("settings, features", [(ProtocolSettings(), 21), (ProtocolSettings(), 30),
+                                                 (ProtocolSettings(subset=0.3), 21), (ProtocolSettings(subset=0.07), 9)])
+def test_the_smallest_seeded_set_is_where_seeding_starts_to_pay(settings, features):
+    smallest = settings.smallest_seeded_set(features)
+    assert settings.seeding_pays(smallest, features) and not settings.seeding_pays(smallest - 1, features)
+
+
+def test_every_set_seeds_with_pso_sources_or_a_subset_count():
+    assert ProtocolSettings(seed_optimizer="pso").smallest_seeded_set(21) is None
+    assert ProtocolSettings(subset=63).smallest_seeded_set(21) is None
+    assert ProtocolSettings().smallest_seeded_set(21) == 525
+
+
 def test_tl_on_a_set_too_small_to_seed_is_single_start_dl_and_says_so(synthetic):
     settings = ProtocolSettings(**{**MARGINAL, "subset": 0.04})  # 3 x 3 features > 1.2 x 6.4 points
     events = []

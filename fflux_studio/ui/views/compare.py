@@ -9,12 +9,16 @@ import panel as pn
 from panel.viewable import Viewer
 
 from fflux_studio.ui import plots
+from fflux_studio.ui.compare_story import baseline_text, speedup_text
 from fflux_studio.ui.jobs import REPEAT_UNDER_SECONDS
 from fflux_studio.ui.learning_sizes import default_sizes
 from fflux_studio.ui.learning_spread import spread
 from fflux_studio.ui.state import StudioState
 
-DL_OPTIMIZERS = {"PSO (as in the paper)": "pso", "L-BFGS-B, multi-start": "lbfgs"}
+DL_OPTIMIZERS = {"PSO (as in the paper)": "pso", "L-BFGS-B": "lbfgs"}
+BASELINE_INPUTS = ["dataset", "atom", "train_size", "test_size", "subset", "seed_optimizer", "n_starts", "runs",
+                   "pso_swarm", "pso_max_iterations"]
+"""What the baseline's explanation depends on."""
 MAX_REPEATS = 10
 WORST_COUNT = 10
 
@@ -33,25 +37,6 @@ def metrics_table(runs: dict) -> pd.DataFrame:
             f"test MAE ({m['unit']})": round(m["test_mae"], 5), "training points": m["n_train"],
             "test points": m["n_test"]}
     return pd.DataFrame(columns)
-
-
-BASELINES = {"pso": "PSO", "lbfgs": "L-BFGS-B multi-start"}
-
-
-def speedup_text(runs: dict) -> str:
-    """TL against DL in words and numbers: wall times, the factor, and whether the models agree."""
-    if not {"tl", "dl"} <= set(runs):
-        return ""
-    tl, dl = runs["tl"].metrics, runs["dl"].metrics
-    t_tl, t_dl = tl["seconds"]["total"], dl["seconds"]["total"]
-    factor = t_dl / t_tl if t_tl > 0 else float("inf")
-    verdict = (f"TL was **{factor:.1f}× faster**" if factor >= 1 else f"TL was **{1 / factor:.1f}× slower**")
-    same_fit = abs(tl["log_likelihood"] - dl["log_likelihood"]) <= 1e-4 * max(1.0, abs(dl["log_likelihood"]))
-    agreement = ("both reached the same ln L (to 4 digits)" if same_fit else
-                 f"ln L {tl['log_likelihood']:.6g} (TL) against {dl['log_likelihood']:.6g} (DL)")
-    return (f"Against the **{BASELINES[dl['settings']['optimizer']]}** baseline: TL {t_tl:.3g} s, DL {t_dl:.3g} s, "
-            f"{verdict}; {agreement}; test RMSE {tl['test_rmse']:.4g} (TL) and {dl['test_rmse']:.4g} (DL) "
-            f"{tl['unit']}.")
 
 
 def worst_table(predictions, count: int = WORST_COUNT) -> pd.DataFrame:
@@ -102,6 +87,7 @@ class CompareView(Viewer):
         self.learning_button.on_click(
             lambda _: learning(self.sizes.value, self.repeats.value, self.dl_optimizer.value))
         self.speedup = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self.baseline = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.table = pn.pane.DataFrame(pd.DataFrame(), sizing_mode="stretch_width")
         self.times = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=260)
         self.s_curves = pn.pane.HoloViews(None, linked_axes=False, sizing_mode="stretch_width", min_height=320)
@@ -115,22 +101,37 @@ class CompareView(Viewer):
         state.param.watch(self._runs, "runs")
         state.param.watch(self._learning, "learning")
         state.param.watch(self._default_sizes, ["dataset", "atom", "train_size", "test_size", "subset"])
+        state.param.watch(self._explain_baseline, BASELINE_INPUTS)
+        self.dl_optimizer.param.watch(self._explain_baseline, "value")
+        self._explain_baseline()
         self._default_sizes()
         self._runs()
         self._learning()
 
-    def _default_sizes(self, *_events) -> None:
-        """Sizes that work for the loaded data and the TL settings (kept as they are while the
-        settings make no sense: starting will say why)."""
+    def _current(self):
+        """(settings, training points, features) of the session as it stands, or None while the
+        settings make no sense (starting will say why)."""
         state = self.state
         if state.dataset is None or state.atom is None:
-            return
+            return None
         try:
             settings, n_train = state.settings(), len(state.split()[0])
         except ValueError:
-            return
-        sizes = default_sizes(settings, n_train, state.dataset.atom(state.atom).features.shape[1])
-        self.sizes.value = ", ".join(str(size) for size in sizes)
+            return None
+        return settings, n_train, state.dataset.atom(state.atom).features.shape[1]
+
+    def _default_sizes(self, *_events) -> None:
+        """Sizes that work for the loaded data and the TL settings (kept as they are while the
+        settings make no sense)."""
+        current = self._current()
+        if current is not None:
+            self.sizes.value = ", ".join(str(size) for size in default_sizes(*current))
+
+    def _explain_baseline(self, *_events) -> None:
+        """What the chosen baseline is and, for PSO, what it will cost on the current split."""
+        current = self._current()
+        if current is not None:
+            self.baseline.object = baseline_text(self.dl_optimizer.value, *current, self.state.runs)
 
     def _runs(self, *_events) -> None:
         runs = self.state.runs
@@ -159,6 +160,7 @@ class CompareView(Viewer):
         return pn.Column(
             pn.Row("**DL baseline:**", self.dl_optimizer, self.run_button,
                    pn.pane.Markdown("TL uses the settings of the Train step; both train on the same split.")),
+            self.baseline,
             self.speedup,
             pn.Row(self.table, self.times, sizing_mode="stretch_width"),
             pn.Row(self.s_curves, self.parity, sizing_mode="stretch_width"),
