@@ -214,4 +214,6 @@ def seconds_text(value: float, rounding=round) -> str:
         return f"{rounding(round(value * 10, 6)) / 10:.1f} s"  # round(…, 6): 7.8 * 10 is not 78.000000001
     if value < 120:
         return f"{rounding(round(value, 6)):.0f} s"
-    return f"{rounding(round(value / 60, 6)):.0f} min"
+    if value < 7200:
+        return f"{rounding(round(value / 60, 6)):.0f} min"
+    return f"{rounding(round(value / 3600, 6)):.0f} h"

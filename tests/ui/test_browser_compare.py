@@ -1,5 +1,5 @@
 """The Compare step as a person uses it, in Chromium: TL against DL on the demo, the speed-up in
-words, the parity plot and the worst-predicted test points, then the default learning curves of
+words (and why TL trained directly), the PSO baseline's cost said before it runs, the parity plot and the worst-predicted test points, then the default learning curves of
 error and wall time over repeated random states. The browser's data is checked against the session's
 trained models."""
 
@@ -36,6 +36,14 @@ def test_compare_shows_the_speed_up_parity_worst_points_and_learning_curves_with
     wait(lambda: set(studio.state.runs) == {"tl", "dl"} and studio.state.status == "done", 240,
          what="the TL and DL comparison")
     page.get_by_text(re.compile(r"TL was \d+(\.\d)?× (faster|slower)")).wait_for(timeout=30_000)
+    # the opening demo (500 points x 21 features) is too small to seed: the page says TL was one L-BFGS-B start
+    assert studio.state.runs["tl"].result.plan.startswith("direct: 500 points")
+    page.get_by_text("TL trained directly here, by design", exact=False).wait_for(timeout=30_000)
+    page.get_by_text("DL made the same search from the same random start", exact=False).wait_for(timeout=30_000)
+    page.get_by_role("button", name="PSO (as in the paper)").click()  # its cost is said before it runs
+    page.get_by_text(re.compile(r"Expected here: at least [\d.]+ (s|min), at most \d+")).wait_for(timeout=30_000)
+    page.get_by_role("button", name="L-BFGS-B", exact=True).click()
+    page.get_by_text("TL trains directly", exact=False).wait_for(timeout=30_000)
 
     runs = studio.state.runs
     n_test = len(runs["tl"].errors)

@@ -49,6 +49,7 @@ def test_a_tl_run_without_sources_is_said_to_be_one_lbfgs_start_and_why():
     assert "**TL trained directly here, by design**: 500 points are too few to seed (3 points x 21 features" in text
     assert "TL was one L-BFGS-B start on the full set, without sources" in text
     assert "DL made the same search from the same random start" in text  # one start, random state 0 both
+    assert "the same 100 evaluations each: no speed-up to expect" in text and "slower" not in text
     assert "TL seeds from 525 training points on" in text  # 63 <= 1.2 x 10 % of 525
     against_pso = speedup_text({"tl": run(0.82, 3518.8769, "lbfgs", "tl", DIRECT), "dl": run(84.4, 3518.8769, "pso")})
     assert "that of one L-BFGS-B start over FEREBUS's PSO" in against_pso
@@ -63,11 +64,12 @@ def test_the_baseline_is_explained_before_it_runs_with_what_pso_will_cost_here()
     unmeasured = baseline_text("pso", settings, 500, 21, {})
     assert "2,600 to 50,050 evaluations" in unmeasured and "after an L-BFGS-B run here" in unmeasured
     # a single L-BFGS-B start measured 0.8 s for 100 evaluations: 8 ms each with the gradient
-    measured = baseline_text("pso", settings, 500, 21, {"dl": run(0.8, 1.0, "lbfgs")})
+    runs = {"dl": run(0.8, 1.0, "lbfgs"), "tl": run(1.6, 1.0, "lbfgs", "tl", DIRECT)}  # TL's cost: twice DL's
+    measured = baseline_text("pso", settings, 500, 21, runs)
     least = 2600 * 0.008 / 2.2  # values without the gradient, from the stall rule's fewest iterations
-    most = 50050 * 0.008 * 1.5  # the budget, with the cost margin
-    assert (least, most) == pytest.approx((9.4545, 600.6), abs=1e-4)
-    assert "at least 9.4 s, at most 11 min" in measured  # a least rounded down, a bound rounded up
+    most = 50050 * 0.016 * 1.5  # the budget at the dearer run's cost, with the cost margin
+    assert (least, most) == pytest.approx((9.4545, 1201.2), abs=1e-4)
+    assert "at least 9.4 s, at most 21 min." in measured  # a least rounded down, a bound rounded up
 
 
 def test_nothing_to_say_without_both_runs():
