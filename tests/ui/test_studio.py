@@ -14,7 +14,7 @@ import numpy as np
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui import jobs
 from fflux_studio.ui import studio as studio_module
-from fflux_studio.ui.messages import Finished, Iteration
+from fflux_studio.ui.messages import Finished, Iteration, Started
 from fflux_studio.ui.progress import ProgressEstimate
 from fflux_studio.ui.studio import Studio
 
@@ -86,4 +86,19 @@ def test_learning_curve_progress_ends_full_when_slow_sizes_drop_their_repeats(mo
     for message in sent:
         studio._learning_point(message)
     assert len(studio.state.learning) == 4 and studio.state.progress == 1.0
+    studio._destroyed(None)
+
+
+def test_a_comparisons_time_left_counts_dl_while_tl_runs_and_goes_on_with_it():
+    """Compare said 9 s left and took 84 s: TL's estimate alone ignored the PSO baseline after it."""
+    studio = Studio(demo=None)
+    tl, dl = ProtocolSettings(), ProtocolSettings(optimizer="pso")
+    studio._pending_settings = {"tl": tl, "dl": dl}
+    studio.worker.queue.put(Started("tl", tl.as_dict(), 500, 21))
+    studio.drain()
+    estimate = studio.estimate
+    assert [leg.protocol for leg in estimate.legs] == ["tl", "dl"]  # 500 x 21: TL is one full-set search
+    studio.worker.queue.put(Started("dl", dl.as_dict(), 500, 21))
+    studio.drain()
+    assert studio.estimate is estimate
     studio._destroyed(None)
