@@ -29,7 +29,7 @@ def speedup_text(runs: dict) -> str:
     factor = t_dl / t_tl if t_tl > 0 else float("inf")
     verdict = (f"TL was **{factor:.1f}× faster**" if factor >= 1 else f"TL was **{1 / factor:.1f}× slower**")
     if _same_search(tl, dl) and tl["evaluations"] == dl["evaluations"]:
-        verdict = f"the same {tl['evaluations']} evaluations each: no speed-up to expect, the gap in time is chance"
+        verdict = f"the same {tl['evaluations']} evaluations each: no speed-up to expect, a gap in time is the machine's, not the method's"
     same_fit = abs(tl["log_likelihood"] - dl["log_likelihood"]) <= 1e-4 * max(1.0, abs(dl["log_likelihood"]))
     agreement = ("both reached the same ln L (to 4 digits)" if same_fit else
                  f"ln L {tl['log_likelihood']:.6g} (TL) against {dl['log_likelihood']:.6g} (DL)")
@@ -46,8 +46,8 @@ def direct_text(tl: dict, dl: dict) -> str:
     search = "one L-BFGS-B start" if settings["optimizer"] == "lbfgs" else "one PSO swarm"
     text = f"**TL trained directly here, by design**: {reason}, so TL was {search} on the full set, without sources."
     if _same_search(tl, dl):
-        text += (" DL made the same search from the same random start: equal ln L and RMSE are expected, and "
-                 "equal times but for the machine's noise.")
+        text += (" DL made the same search from the same random start: equal ln L and RMSE are expected, and a "
+                 "gap in time comes from the machine, not from the method.")
     elif dl["settings"]["optimizer"] == "pso":
         text += " The factor above is that of one L-BFGS-B start over FEREBUS's PSO."
     smallest = _smallest_seeded(settings, len(tl["theta"]))

@@ -7,7 +7,8 @@ L-BFGS-B's ``max_iterations`` (its stall rule bounds nothing without knowing the
 recent cost if it rose), times COST_MARGIN for a machine that gets busier; a size not measured yet
 is scaled from the nearest measured one by (n / m)^3 upwards and (n / m)^1 downwards, the extremes
 of benchmarks/likelihood_cost.py's exponents (one thread, ln L + gradient: 1.2 from 63 to 125
-points, 2.0, 2.7, 2.4 by doublings up to 1000). A bound that had to be raised is said so.
+points, 2.0, 2.7, 2.4 by doublings up to 1000). A bound whose end, even without the margin, passes
+the earliest end promised is said to be raised.
 
 The typical figure assumes each L-BFGS-B run takes as many iterations as the finished ones of this
 job did on average (1.5 times the current count while that is larger) and sizes scale by
@@ -30,8 +31,6 @@ GRADIENT_OVER_VALUE = 2.2
 LBFGS_EVALUATIONS_PER_ITERATION = 2.0
 """The bound's L-BFGS-B evaluations per iteration, unless more were measured (usually 1.0-1.3)."""
 RECENT = 10
-RAISED = 1.1
-"""A bound more than 10 % above the end promised earlier is said to be raised."""
 
 
 @dataclass
@@ -54,15 +53,33 @@ class ProgressEstimate:
     offset: float = 0.0
     promised: float = math.inf
     raised: bool = False
+    history: list = field(default_factory=list)
+    n_features: int = 0
 
     @classmethod
     def for_settings(cls, protocol: str, settings, n_train: int, n_features: int) -> "ProgressEstimate":
         return cls.for_job([(protocol, settings)], n_train, n_features)
 
     @classmethod
-    def for_job(cls, runs, n_train: int, n_features: int) -> "ProgressEstimate":
-        """``runs``: (protocol, settings) in the order the job trains them (a comparison: TL, DL)."""
-        return cls([leg for protocol, settings in runs for leg in plan(protocol, settings, n_train, n_features)])
+    def for_job(cls, runs, n_train: int, n_features: int, earlier: "ProgressEstimate | None" = None
+                ) -> "ProgressEstimate":
+        """``runs``: (protocol, settings) in the order the job trains them (a comparison: TL, DL);
+        ``earlier``: the session's previous job, whose finished runs count as this one's if it
+        trained the same number of points and features."""
+        estimate = cls([leg for protocol, settings in runs for leg in plan(protocol, settings, n_train, n_features)])
+        if earlier is not None and earlier.legs and earlier.legs[-1].size == n_train and earlier.n_features == n_features:
+            estimate.history = earlier.history + earlier.finished()
+        estimate.n_features = n_features
+        return estimate
+
+    def ended(self) -> "ProgressEstimate":
+        """The job ended done: its last run finished too."""
+        self.current = len(self.legs)
+        return self
+
+    def finished(self) -> list[tuple[str, int]]:
+        """(kind, iterations) of each optimiser run of this job that has finished."""
+        return [(self.legs[i].kind, self.seen[i].iterations) for i in range(self.current) if i in self.seen]
 
     def measured(self, size: int, kind: str, seconds: float, evaluations: int) -> None:
         """A cost measured elsewhere (``kind`` ``gradient`` or ``value``): figures before the job starts."""
@@ -93,7 +110,7 @@ class ProgressEstimate:
                 seen.stall_value, seen.stall_count = value, 0
         bound = self.bound()
         if bound is not None:
-            self.raised = self.raised or self.elapsed + bound > RAISED * self.promised
+            self.raised = self.raised or self.elapsed + bound / COST_MARGIN > self.promised
             self.promised = min(self.promised, self.elapsed + bound)
 
     # --- the three figures -------------------------------------------------------------------
@@ -128,7 +145,7 @@ class ProgressEstimate:
             return f"typically ≈ {seconds_text(typical)} left, {most}"
         if lower is not None and lower >= 1.0:
             return f"at least {seconds_text(lower, math.floor)}, {most} left"
-        return f"{most} left (typical time not known yet)"
+        return f"{most} left, if the optimisers use their whole budgets (they usually stop much sooner)"
 
     # --- how they are counted ----------------------------------------------------------------
 
@@ -171,12 +188,10 @@ class ProgressEstimate:
             return None
         return (min(leg.budget, max(typical, 1.5 * done)) - done) * (measured or 1.0)
 
-    def _finished(self, kind: str) -> list[_Leg]:
-        return [self.seen[i] for i in range(self.current) if i in self.seen and self.legs[i].kind == kind]
-
     def _typical_iterations(self, kind: str) -> float | None:
-        finished = self._finished(kind)
-        return sum(s.iterations for s in finished) / len(finished) if finished else None
+        """Mean iterations of the finished runs of ``kind``: this job's, else the session's previous job's."""
+        counts = [n for k, n in self.finished() if k == kind] or [n for k, n in self.history if k == kind]
+        return sum(counts) / len(counts) if counts else None
 
     def _measured_rate(self, kind: str) -> float | None:
         """Evaluations per iteration over the runs of ``kind`` so far (a swarm's first draw left out)."""

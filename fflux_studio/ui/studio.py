@@ -63,6 +63,7 @@ class Studio(Viewer):
         self.worker = Worker()
         self.pair = None
         self.estimate: ProgressEstimate | None = None
+        self._earlier: ProgressEstimate | None = None  # the last training or comparison that ended done
         self._status_due = 0.0
         self.update_times: list[float] = []
         self._callback = None
@@ -301,7 +302,7 @@ class Studio(Viewer):
     def _started(self, message: Started) -> None:
         if message.protocol == next(iter(self._pending_settings)):  # a comparison's DL continues TL's estimate
             self.estimate = ProgressEstimate.for_job(self._pending_settings.items(), message.n_train,
-                                                     message.n_features)
+                                                     message.n_features, self._earlier)
         if self.pair is not None:
             self.worker.send(ChoosePair(self.pair))  # chosen on the page since the job was launched
 
@@ -325,6 +326,8 @@ class Studio(Viewer):
                                 elapsed=elapsed, message=message.message)
         if message.task in ("train", "compare") and status != "done":
             self.train_view.ended(status, message.message)
+        elif message.task in ("train", "compare") and self.estimate is not None:
+            self._earlier = self.estimate.ended()
         self.start_button.disabled, self.cancel_button.disabled = False, True
         if self._callback is not None and not self.worker.busy:
             self._callback.stop()

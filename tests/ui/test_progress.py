@@ -37,7 +37,8 @@ def test_a_single_lbfgs_start_has_only_its_budget_as_a_bound():
     # 260 iterations left, at most 2 evaluations each, 0.01 s each with the 1.5 margin
     assert estimate.bound() == pytest.approx(260 * 2 * COST * 1.5)
     assert estimate.typical() is None
-    assert estimate.words() == "at most 7.8 s left (typical time not known yet)"
+    assert estimate.words() == ("at most 7.8 s left, if the optimisers use their whole budgets "
+                                "(they usually stop much sooner)")
     assert estimate.fraction() == pytest.approx(0.4 / (0.4 + 7.8))
 
 
@@ -63,7 +64,7 @@ def test_pso_says_at_least_the_iterations_its_stall_rule_still_needs():
     assert estimate.lower() == pytest.approx((5 - 2) * 4 * COST)
     assert estimate.bound() == pytest.approx((50 - 5) * 4 * COST * 1.5)
     assert estimate.typical() is None
-    assert estimate.words() == "at most 2.7 s left (typical time not known yet)"  # at least 0.12 s: not worth saying
+    assert estimate.words().startswith("at most 2.7 s left, if")  # at least 0.12 s: not worth saying
 
 
 def test_sizes_not_measured_are_scaled_by_the_bound_and_typical_exponents():
@@ -108,7 +109,7 @@ def test_a_bound_that_had_to_grow_says_so():
     for event in events("direct", 0, 20, cost=5 * COST)[10:]:  # five times slower from now on
         event["seconds"] += 0.1 - 10 * 5 * COST
         estimate.update(event)
-    assert "raised" in estimate.words()
+    assert "raised" in estimate.words()  # even without the margin its end passes the first promise
 
 
 def test_the_bound_holds_over_random_runs_within_budget_at_a_steady_cost():
@@ -128,3 +129,17 @@ def test_the_bound_holds_over_random_runs_within_budget_at_a_steady_cost():
         for event in stream:
             estimate.update(event)
             assert estimate.bound() >= clock - event["seconds"] - 1e-12
+
+
+def test_the_sessions_previous_job_on_the_same_points_gives_the_typical_figure_from_the_start():
+    settings = ProtocolSettings(max_iterations=100)
+    train = ProgressEstimate.for_settings("tl", settings, 500, 21)  # one full-set search
+    for event in events("relaxation", None, 24):
+        train.update(event)
+    train.ended()
+    compare = ProgressEstimate.for_job([("tl", settings), ("dl", settings)], 500, 21, earlier=train)
+    compare.update(events("relaxation", None, 4)[-1], "tl")
+    assert compare.typical() == pytest.approx((24 - 4) * COST + 24 * COST)
+    elsewhere = ProgressEstimate.for_job([("tl", settings), ("dl", settings)], 1000, 21, earlier=train)
+    elsewhere.update(events("relaxation", None, 4)[-1], "tl")
+    assert elsewhere.typical() is None  # another set size: its runs say nothing of these

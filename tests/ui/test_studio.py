@@ -60,7 +60,8 @@ def test_the_running_status_is_redrawn_at_most_once_per_status_period(monkeypatc
         clock[0] += 0.15
     assert [event.new for event in redraws] == [0.15]
     # one DL start: its budget of 1000 iterations is all the estimate knows (0.15 s per evaluation here)
-    assert f"at most {math.ceil(999 * 2 * 0.15 * 1.5 / 60)} min left (typical time not known yet)" in studio.status.object
+    assert f"at most {math.ceil(999 * 2 * 0.15 * 1.5 / 60)} min left, if the optimisers use their whole budgets" in (
+        studio.status.object)
     clock[0] += studio_module.STATUS_SECONDS
     studio.worker.queue.put(direct_step(6, 0.9))
     studio.drain()
