@@ -12,7 +12,8 @@ the earliest end promised is said to be raised.
 
 The typical figure assumes each L-BFGS-B run takes as many iterations as the finished ones of this
 job did on average (1.5 times the current count while that is larger) and sizes scale by
-TYPICAL_EXPONENT; it is None until such a run finished (a single start is never measured). PSO's
+TYPICAL_EXPONENT; it is None until such a run finished, in this job or in the session's previous job
+on the same points (the first single start of a session is never measured). PSO's
 stall rule gives a lower bound instead: ``pso_stall_iterations`` unchanged iterations still to come.
 """
 
@@ -45,6 +46,8 @@ class _Leg:
 
 @dataclass
 class ProgressEstimate:
+    """The time left of one job (a training, or a comparison's TL then DL), from its events alone."""
+
     legs: list[Leg]
     seen: dict = field(default_factory=dict)
     costs: dict = field(default_factory=dict)
@@ -66,10 +69,10 @@ class ProgressEstimate:
         """``runs``: (protocol, settings) in the order the job trains them (a comparison: TL, DL);
         ``earlier``: the session's previous job, whose finished runs count as this one's if it
         trained the same number of points and features."""
-        estimate = cls([leg for protocol, settings in runs for leg in plan(protocol, settings, n_train, n_features)])
-        if earlier is not None and earlier.legs and earlier.legs[-1].size == n_train and earlier.n_features == n_features:
+        estimate = cls([leg for protocol, settings in runs for leg in plan(protocol, settings, n_train, n_features)],
+                       n_features=n_features)
+        if earlier is not None and earlier.legs[-1].size == n_train and earlier.n_features == n_features:
             estimate.history = earlier.history + earlier.finished()
-        estimate.n_features = n_features
         return estimate
 
     def ended(self) -> "ProgressEstimate":
