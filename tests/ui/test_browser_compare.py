@@ -35,13 +35,15 @@ def test_compare_shows_the_speed_up_parity_worst_points_and_learning_curves_with
     page.get_by_role("button", name="Run TL and DL").click()
     wait(lambda: set(studio.state.runs) == {"tl", "dl"} and studio.state.status == "done", 240,
          what="the TL and DL comparison")
-    page.get_by_text(re.compile(r"TL was \d+(\.\d)?× (faster|slower)")).wait_for(timeout=30_000)
-    # the opening demo (500 points x 21 features) is too small to seed: the page says TL was one L-BFGS-B start
+    # the opening demo (500 points x 21 features) is too small to seed: TL is DL's very search, and the
+    # page says so instead of a speed-up factor that would be noise
     assert studio.state.runs["tl"].result.plan.startswith("direct: 500 points")
+    evaluations = studio.state.runs["tl"].result.evaluations
+    page.get_by_text(f"the same {evaluations} evaluations each: no speed-up to expect").wait_for(timeout=30_000)
     page.get_by_text("TL trained directly here, by design", exact=False).wait_for(timeout=30_000)
     page.get_by_text("DL made the same search from the same random start", exact=False).wait_for(timeout=30_000)
     page.get_by_role("button", name="PSO (as in the paper)").click()  # its cost is said before it runs
-    page.get_by_text(re.compile(r"Expected here: at least [\d.]+ (s|min), at most \d+")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"Expected here, from this session's L-BFGS-B runs on these points: at least [\d.]+ (s|min), at most \d+")).wait_for(timeout=30_000)
     page.get_by_role("button", name="L-BFGS-B", exact=True).click()
     page.get_by_text("TL trains directly", exact=False).wait_for(timeout=30_000)
 
