@@ -10,8 +10,8 @@ of benchmarks/likelihood_cost.py's exponents (one thread, ln L + gradient: 1.2 f
 points, 2.0, 2.7, 2.4 by doublings up to 1000). A bound whose end, even without the margin, passes
 the earliest end promised is said to be raised.
 
-The typical figure assumes each L-BFGS-B run takes as many iterations as the finished ones of this
-job did on average (1.5 times the current count while that is larger) and sizes scale by
+The typical figure assumes each run takes as many iterations as the finished runs like it (same
+optimiser, size and kind of start) did on average (1.5 times the current count while that is larger) and sizes scale by
 TYPICAL_EXPONENT; it is None until such a run finished, in this job or in the session's previous job
 on the same points (the first single start of a session is never measured). PSO's
 stall rule gives a lower bound instead: ``pso_stall_iterations`` unchanged iterations still to come.
@@ -80,9 +80,9 @@ class ProgressEstimate:
         self.current = len(self.legs)
         return self
 
-    def finished(self) -> list[tuple[str, int]]:
-        """(kind, iterations) of each optimiser run of this job that has finished."""
-        return [(self.legs[i].kind, self.seen[i].iterations) for i in range(self.current) if i in self.seen]
+    def finished(self) -> list[tuple[tuple, int]]:
+        """(Leg.like, iterations) of each optimiser run of this job that has finished."""
+        return [(self.legs[i].like, self.seen[i].iterations) for i in range(self.current) if i in self.seen]
 
     def measured(self, size: int, kind: str, seconds: float, evaluations: int) -> None:
         """A cost measured elsewhere (``kind`` ``gradient`` or ``value``): figures before the job starts."""
@@ -179,21 +179,24 @@ class ProgressEstimate:
                 return opening + (leg.budget - done) * per_iteration
             if mode == "lower":
                 return opening + least * per_iteration
-            typical = self._typical_iterations("pso")
+            typical = self._typical_iterations(leg)
             return None if typical is None else opening + max(typical - done, least) * per_iteration
         measured = self._measured_rate("lbfgs")
         if mode == "bound":
             return (leg.budget - done) * max(LBFGS_EVALUATIONS_PER_ITERATION, measured or 0.0)
         if mode == "lower":
             return 0.0 if done else 1.0
-        typical = self._typical_iterations("lbfgs")
+        typical = self._typical_iterations(leg)
         if typical is None:
             return None
         return (min(leg.budget, max(typical, 1.5 * done)) - done) * (measured or 1.0)
 
-    def _typical_iterations(self, kind: str) -> float | None:
-        """Mean iterations of the finished runs of ``kind``: this job's, else the session's previous job's."""
-        counts = [n for k, n in self.finished() if k == kind] or [n for k, n in self.history if k == kind]
+    def _typical_iterations(self, leg: Leg) -> float | None:
+        """Mean iterations of the finished runs like ``leg``: this job's, else the session's earlier jobs'.
+
+        Not of other runs: TL's sources (random starts on a subset) took 7-10 times the iterations of
+        its warm-started relaxation (benchmarks/progress_estimate.py, ethanol at 1000 points)."""
+        counts = [n for k, n in self.finished() if k == leg.like] or [n for k, n in self.history if k == leg.like]
         return sum(counts) / len(counts) if counts else None
 
     def _measured_rate(self, kind: str) -> float | None:

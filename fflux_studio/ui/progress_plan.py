@@ -31,10 +31,17 @@ class Leg:
     tolerance: float = 0.0
     hidden: int = 0
     hidden_size: int = 0
+    warm: bool = False
 
     @property
     def key(self) -> tuple:
         return self.protocol, self.phase, self.source
+
+    @property
+    def like(self) -> tuple:
+        """Runs with the same ``like`` take alike iteration counts: the same optimiser, size and start
+        (random, or warm from a previous fit: TL's stages and relaxation)."""
+        return self.kind, self.size, self.warm
 
 
 def plan(protocol: str, settings, n_train: int, n_features: int) -> list[Leg]:
@@ -60,7 +67,7 @@ def plan(protocol: str, settings, n_train: int, n_features: int) -> list[Leg]:
         legs.append(_with_curvature(leg, curvature if seeded_by_lbfgs else 0, previous))
         previous = size
     relaxation = _search(settings, settings.optimizer, "tl", "relaxation", None, n_train, main)
-    legs.append(_with_curvature(relaxation, curvature if settings.optimizer == "lbfgs" else 0, previous))
+    legs.append(_with_curvature(relaxation, curvature if settings.optimizer == "lbfgs" else 0, previous))  # warm
     return legs
 
 
@@ -72,4 +79,5 @@ def _search(settings, optimizer: str, protocol: str, phase: str, source, size: i
 
 
 def _with_curvature(leg: Leg, evaluations: int, size: int) -> Leg:
-    return replace(leg, hidden=evaluations, hidden_size=size)
+    """A warm-started run, after the curvature taken on the previous subset."""
+    return replace(leg, hidden=evaluations, hidden_size=size, warm=True)

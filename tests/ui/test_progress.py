@@ -80,6 +80,8 @@ def test_sizes_not_measured_are_scaled_by_the_bound_and_typical_exponents():
                                              + 10 * 2 * bound_at_1000)
     estimate.update({"phase": "selection", "source": None, "iteration": 1, "evaluations": 1, "log_likelihood": 1.0,
                      "log_theta": [0.0], "seconds": 0.04 + 0.5})  # one value at 1000 points measured: 0.5 s
+    assert estimate.typical() is None  # no warm-started relaxation has finished: its length is not known
+    estimate.history = [(relaxation.like, 4)]  # as if the session's previous job had one of 4 iterations
     typical_gradient_at_1000 = 0.5 * progress.GRADIENT_OVER_VALUE
     assert estimate.typical() == pytest.approx(22 * COST + 4 * typical_gradient_at_1000)
 
