@@ -1,5 +1,6 @@
 """The learning-curve job: each size trained over successive random states, each run's error the
-one evaluation.learning_curve computes for that random state, and slow sizes trained once."""
+one evaluation.learning_curve computes for that random state, and slow sizes trained once; the
+comparison job: no landscape computed while a run is timed."""
 
 from __future__ import annotations
 
@@ -47,3 +48,17 @@ def test_a_size_whose_first_run_is_slow_is_trained_once(monkeypatch):
     jobs.learning(toy_problem(), ProtocolSettings(), ProtocolSettings(), [30, 60], 3, sent.append, None)
     assert [(r["size"], r["random_state"]) for r in rows_of(sent)] == [(30, 0), (30, 0), (60, 0), (60, 0)]
     assert [message.dropped for message in sent] == [2, 2, 2, 2]  # so the page's progress still ends at 1
+
+
+def test_a_comparison_computes_no_landscape_while_a_run_is_timed():
+    from fflux_studio.ui.messages import LandscapeGrid, RunDone, Started
+
+    problem, settings = toy_problem(), ProtocolSettings(random_state=1)
+    sent = []
+    jobs.compare(problem, settings, settings, sent.append, None)
+    kinds = [type(m).__name__ for m in sent if isinstance(m, (Started, RunDone, LandscapeGrid))]
+    assert kinds[0] == "Started" and kinds.count("RunDone") == 2
+    for start in (i for i, kind in enumerate(kinds) if kind == "Started"):
+        done = kinds.index("RunDone", start)
+        assert "LandscapeGrid" not in kinds[start:done], "no grid shares the core with a timed run"
+        assert kinds[done + 1] == "LandscapeGrid", "each run's landscape follows its result"
