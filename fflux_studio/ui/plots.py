@@ -16,6 +16,10 @@ from fflux_studio.ui.landscape_window import edge_markers
 from fflux_studio.ui.learning_spread import spread
 
 hv.Store.set_current_backend("bokeh")
+# Canvas, not WebGL (HoloViews' default): in a browser without a usable GPU (headless Chromium here,
+# a remote desktop) WebGL drew the axes and bands but no line, marker or bar. These figures hold at
+# most thousands of points, which the canvas draws at once; the live figures are canvas too.
+hv.renderer("bokeh").webgl = False
 
 TRACE_COLUMNS = ("iteration", "evaluations", "seconds", "log_likelihood")
 X_LABELS = {"iteration": "iteration", "evaluations": "likelihood evaluations", "seconds": "wall time (s)"}

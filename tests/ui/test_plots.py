@@ -156,3 +156,8 @@ def test_parity_of_a_model_that_is_no_protocols_gets_a_colour():
                                                       np.arange(3))})
     assert points.label == "model"
     assert hv.Store.lookup_options("bokeh", points, "style").kwargs["color"] == plots.OTHER_COLOR
+
+
+def test_figures_draw_on_the_canvas_that_every_browser_has():
+    rendered = hv.render(plots.s_curves({"tl": np.array([0.1, 0.2]), "dl": np.array([0.1, 0.3])}, "kJ/mol"))
+    assert rendered.output_backend == "canvas", "WebGL drew no line or marker in a browser without a GPU"
