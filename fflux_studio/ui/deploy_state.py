@@ -49,8 +49,10 @@ class DeployState(param.Parameterized):
             elif isinstance(message, ModelSetsTrained):
                 self.param.update(sets=dict(message.folders), property_name=message.property_name)
                 changed.add("sets")
-        if changed:
-            self.param.update(steps=steps, results=results, tasks=tasks, seeded=seeded, revision=self.revision + 1)
+        if changed:  # only the changed parts: each watcher redraws its own (a results dict is never == itself)
+            new = {"steps": steps, "results": results, "tasks": tasks}
+            self.param.update(**{name: new[name] for name in changed & new.keys()}, seeded=seeded,
+                              revision=self.revision + 1)
         return changed
 
     @property

@@ -26,6 +26,8 @@ from fflux_studio.io.upload import load_upload
 from fflux_studio.sizes import parse_sizes
 from fflux_studio.ui import campaign_job, jobs
 from fflux_studio.ui.campaign_state import CampaignState
+from fflux_studio.ui.deploy_state import DeployState
+from fflux_studio.ui.lazy_views import LazyViews
 from fflux_studio.ui.learning_sizes import check_size
 from fflux_studio.ui.messages import ChoosePair, Finished, Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.progress import ProgressEstimate
@@ -44,7 +46,7 @@ PERIOD_MS = 150
 STATUS_SECONDS = 1.0  # between redraws of the running status: re-rendering its text every tick was half a tick's cost
 TOAST_MS = {"success": 2500, "info": 2500, "warning": 4000, "error": 6000}
 DEFAULT_DEMO = "ethanol"
-TABS = {"data": 0, "train": 1, "compare": 2, "campaign": 3, "export": 4, "deploy": 5, "model": 6}
+TABS = {"data": 0, "train": 1, "compare": 2, "campaign": 3, "export": 4, "deploy": 5, "model": 6}  # name -> place; titled Name
 TITLE = ("<h2 style='margin:6px 0'>FFLUX Studio</h2><span>transfer learning (TL) of the hyperparameters of "
          "FFLUX's anisotropic GPR models, against direct learning (DL)</span>")
 
@@ -75,20 +77,25 @@ class Studio(Viewer):
         self.data_view = DataView(self.state, self.load)
         self.traces = RunTraces()
         self.train_view = TrainView(self.state, self.traces, self.choose_pair)
-        self.compare_view = CompareView(self.state, self.compare, self.learning_curves)
-        self.export_view = ExportView(self.state, self.traces)
         self.campaigns = tempfile.TemporaryDirectory(prefix="fflux-campaign-")  # removed when the session ends
-        self.campaign_view = CampaignView(self.state, CampaignState(), self.start_campaign, self.cancel,
-                                          self.campaigns.name)
-        self.deploy_view = DeployView(self.state, self._launch, self.notify, self.uploads.name, self.campaigns.name)
-        self.model_view = ModelView(self.state, self._launch, self.notify, self.uploads.name)
+        self.campaign = CampaignState()
+        self.deployments = DeployState()
+        self.views = LazyViews({  # the tabs a new page does not show, built when first shown
+            "compare": lambda: CompareView(self.state, self.compare, self.learning_curves),
+            "campaign": lambda: CampaignView(self.state, self.campaign, self.start_campaign, self.cancel,
+                                             self.campaigns.name),
+            "export": lambda: ExportView(self.state, self.traces),
+            "deploy": lambda: DeployView(self.state, self.deployments, self._launch, self.notify, self.uploads.name,
+                                         self.campaigns.name),
+            "model": lambda: ModelView(self.state, self._launch, self.notify, self.uploads.name),
+        })
+        self.state.param.watch(self._dataset, "dataset")
         self.handlers = {Loaded: self._loaded, Started: self._started, Iteration: self._iteration,
                          RunDone: self._run_done, LearningPoint: self._learning_point, Finished: self._finished}
         self._controls()
-        self.tabs = pn.Tabs(("Data", self.data_view), ("Train", self.train_view), ("Compare", self.compare_view),
-                            ("Campaign", self.campaign_view), ("Export", self.export_view),
-                            ("Deploy", self.deploy_view), ("Model", self.model_view), dynamic=True,
-                            sizing_mode="stretch_width")
+        shown = {"data": self.data_view, "train": self.train_view}
+        self.tabs = pn.Tabs(*((name.capitalize(), shown.get(name) or self.views.slots[name]) for name in TABS),
+                            dynamic=True, sizing_mode="stretch_width")
         self.tabs.param.watch(self._tab_shown, "active")
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             pn.state.on_session_destroyed(self._destroyed)
@@ -100,10 +107,37 @@ class Studio(Viewer):
         elif demo is not None and demo in list_demos():
             self.load(demo=demo)
 
+    def _dataset(self, _event) -> None:
+        """The models of the later steps follow the data, built or not: the campaign offers its atoms
+        and properties, the deployed sets (of the old data) are forgotten."""
+        self.deployments.clear()
+        if self.state.dataset is not None:
+            self.campaign.use(self.state.dataset)
+
     def _tab_shown(self, event) -> None:
-        """A tab's figures that a new page need not build are built when the tab is first shown."""
-        if event.new == TABS["deploy"]:
-            self.deploy_view.build_figures()
+        name = list(TABS)[event.new]
+        if name in self.views:
+            self.views.view(name)
+
+    @property
+    def compare_view(self) -> CompareView:
+        return self.views.view("compare")
+
+    @property
+    def campaign_view(self) -> CampaignView:
+        return self.views.view("campaign")
+
+    @property
+    def export_view(self) -> ExportView:
+        return self.views.view("export")
+
+    @property
+    def deploy_view(self) -> DeployView:
+        return self.views.view("deploy")
+
+    @property
+    def model_view(self) -> ModelView:
+        return self.views.view("model")
 
     def _controls(self) -> None:
         self.protocol = pn.widgets.RadioButtonGroup.from_param(self.state.param.protocol, options=PROTOCOLS,
@@ -230,7 +264,7 @@ class Studio(Viewer):
         """The Campaign step's models as one campaign, in a worker process with a pool of its own
         (campaign_job.py says why), into this session's campaign folder."""
         try:
-            request = self.campaign_view.campaign.request(self.state, self.campaigns.name)
+            request = self.campaign.request(self.state, self.campaigns.name)
         except (ValueError, DatasetError) as err:
             self.notify("error", f"Cannot start the campaign: {err}")
             return False
@@ -283,8 +317,12 @@ class Studio(Viewer):
             self.notify("error", f"Internal error while updating the page ({err}); details in the server log")
 
     def _ingest(self, messages: list[dict]) -> None:
-        changed = [view.ingest(messages) for view in (self.train_view, self.deploy_view, self.campaign_view,
-                                                       self.model_view)]
+        model_view = self.views.built.get("model")  # only its own buttons start its jobs: it exists when they report
+        changed = [self.train_view.ingest(messages), bool(self.deployments.apply(messages)),
+                   self.campaign.ingest(messages), model_view is not None and model_view.ingest(messages)]
+        if changed[2] and self.state.task == "campaign" and self.state.status == "running":
+            self.state.param.update(progress=self.campaign.finished() / max(len(self.campaign.states), 1),
+                                    remaining=self.campaign.remaining())
         if any(changed):
             self.update_times.append(time.perf_counter())
 

@@ -1,5 +1,6 @@
 """The Studio's upload folder: one per session, empty between uploads, gone when the session ends;
-its drain's status redraws."""
+its drain's status redraws; the tabs a new page does not show, built when first shown and then
+showing everything that happened before."""
 
 from __future__ import annotations
 
@@ -11,12 +12,18 @@ from pathlib import Path
 
 import numpy as np
 
+from fflux_studio.campaign import TaskEvent
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui import jobs
 from fflux_studio.ui import studio as studio_module
-from fflux_studio.ui.messages import Finished, Iteration, Started
+from fflux_studio.ui.deploy_messages import DeployStarted, DeployStep
+from fflux_studio.ui.messages import CampaignPlan, Finished, Iteration, Started
 from fflux_studio.ui.progress import ProgressEstimate
-from fflux_studio.ui.studio import Studio
+from fflux_studio.ui.studio import TABS, Studio
+from fflux_studio.ui.views.export import model_files
+
+from .test_state import settle
+from .views.test_compare import toy_session
 
 WATER = "".join(f"3\nProperties=species:S:1:pos:R:3:iqa:R:1\nO 0 0 0 -75.4\nH {0.96 + 0.01 * i} 0 0 -0.5\n"
                 f"H -0.24 {0.93 - 0.005 * i} 0 -0.5\n" for i in range(5))
@@ -103,3 +110,58 @@ def test_a_comparisons_time_left_counts_dl_while_tl_runs_and_goes_on_with_it():
     studio.drain()
     assert studio.estimate is estimate
     studio._destroyed(None)
+
+
+def test_a_new_studio_builds_the_views_of_hidden_tabs_when_first_shown():
+    studio = Studio(demo=None)
+    try:
+        assert studio.views.built == {} and not any(slot.objects for slot in studio.views.slots.values())
+        studio.tabs.active = TABS["export"]
+        export = studio.views.built["export"]
+        shown, = studio.views.slots["export"].objects
+        assert list(studio.views.built) == ["export"] and export.model in shown.objects
+        assert studio.tabs[TABS["export"]] is studio.views.slots["export"]
+        studio.tabs.active = TABS["data"]
+        studio.tabs.active = TABS["export"]
+        assert studio.export_view is export, "built once"
+        assert studio.compare_view is studio.views.built["compare"]  # code asking for a view builds it too
+        assert sorted(studio.views.built) == ["compare", "export"]
+    finally:
+        studio._destroyed(None)
+
+
+def test_views_built_after_the_work_show_its_results():
+    studio = toy_session()
+    try:
+        studio.compare("lbfgs")
+        settle(studio)
+        runs = studio.state.runs
+        assert set(runs) == {"tl", "dl"} and studio.views.built == {}
+        studio.worker.queue.put(CampaignPlan(("A1", "B2"), ("iqa",), "/x", 1, ("A1", "B2"), "iqa"))
+        studio.worker.queue.put(TaskEvent("k", "A1", "iqa", "trained", {"status": "trained", "log_likelihood": 7.5,
+                                                                       "seconds": {"total": 2.0}}))
+        studio.worker.queue.put(DeployStarted("TL"))
+        for step in range(3):
+            studio.worker.queue.put(DeployStep("TL", step, -1.0 - 0.1 * step, 0.1 / (step + 1)))
+        studio.drain()
+        assert studio.views.built == {}
+
+        export = studio.export_view
+        assert not export.model.disabled and not export.png.disabled
+        assert export.model.filename == "fflux_models.zip"
+        assert export.note.object == "Model files: " + ", ".join(f"`{name}`" for name in model_files(runs))
+        compare = studio.compare_view
+        assert compare.table.object.loc["ln L"].tolist() == [round(runs[p].metrics["log_likelihood"], 4)
+                                                             for p in ("tl", "dl")]
+        assert {curve.label for curve in compare.s_curves.object} == {"TL", "DL"}
+        campaign = studio.campaign_view
+        assert campaign.grid.visible and (campaign.bar.value, campaign.bar.max) == (1, 2)
+        assert campaign.progress.object.startswith("**1 of 2** models finished")
+        deploy = studio.deploy_view
+        assert list(deploy.live.sources["TL"].data["step"]) == [0, 1, 2]
+        studio.worker.queue.put(DeployStep("TL", 3, -1.3, 0.02))
+        studio.drain()
+        assert list(deploy.live.sources["TL"].data["step"]) == [0, 1, 2, 3], "later steps stream after the earlier"
+        assert studio.internal_errors == 0
+    finally:
+        studio._destroyed(None)

@@ -99,7 +99,8 @@ def total_markdown(campaign: CampaignState) -> str:
 
 class CampaignView(Viewer):
     """Choices on the left; the live grid, progress, a model's details and the total on the right.
-    ``start()`` and ``cancel()`` go through the Studio, which runs the campaign in its worker."""
+    ``start()`` and ``cancel()`` go through the Studio, which runs the campaign in its worker and
+    folds its reports into ``campaign``; this view draws them, also those from before it was built."""
 
     def __init__(self, state: StudioState, campaign: CampaignState, start, cancel, folder: str, **params):
         super().__init__(**params)
@@ -127,13 +128,16 @@ class CampaignView(Viewer):
         self.download = pn.widgets.FileDownload(callback=self._zip, filename="campaign_models.zip",
                                                 label="All models (zip)", button_type="primary", width=260,
                                                 disabled=True)
+        self._drawn_plan = None
         state.param.watch(self._dataset, "dataset")
         state.param.watch(self._status, "status")
+        campaign.param.watch(self._reports, "revision")
         self._dataset()
+        self._status()
+        self._reports()
 
     def _dataset(self, *_events) -> None:
         if self.state.dataset is not None:
-            self.campaign.use(self.state.dataset)
             self.download.filename = f"{self.state.dataset.system}_models.zip"
 
     def _status(self, *_events) -> None:
@@ -159,26 +163,23 @@ class CampaignView(Viewer):
             self.cell_grid.show(self.campaign.grid())
         self._show_model()
 
-    def ingest(self, messages: list) -> bool:
-        """Apply a batch of worker messages; the grid is sent once per batch."""
+    def _reports(self, *_events) -> None:
+        """Draw what the campaign has reported (the Studio folds the worker's messages into the
+        CampaignState, one revision per batch); the grid is sent once per batch."""
         campaign = self.campaign
-        plan = campaign.plan
-        if not campaign.ingest(messages):
-            return False
-        if campaign.plan is not plan:
+        if campaign.plan is None:
+            return
+        if campaign.plan is not self._drawn_plan:
+            self._drawn_plan = campaign.plan
             self._build_grid()
         else:
             self.cell_grid.show(campaign.grid())
-        remaining = campaign.remaining()
         finished, total = campaign.finished(), len(campaign.states)
         self.bar.max, self.bar.value = max(total, 1), finished
-        self.progress.object = progress_markdown(campaign, remaining)
-        if self.state.task == "campaign" and self.state.status == "running":
-            self.state.param.update(progress=finished / max(total, 1), remaining=remaining)
+        self.progress.object = progress_markdown(campaign, campaign.remaining())
         self._show_model()
         self._show_total()
         self.download.disabled = not any(s in DONE for s in campaign.states.values())
-        return True
 
     def _show_model(self) -> None:
         cell = self.campaign.selected

@@ -20,7 +20,6 @@ from fflux_studio.io.upload import UploadLimits
 from fflux_studio.ui import deploy_jobs, deploy_plots
 from fflux_studio.ui.deploy_jobs import ModelSource, Start
 from fflux_studio.ui.deploy_live import OptimisationFigures
-from fflux_studio.ui.deploy_messages import DeployStep
 from fflux_studio.ui.deploy_state import DeployState
 from fflux_studio.ui.state import StudioState
 from fflux_studio.units import HARTREE_TO_KJMOL
@@ -40,13 +39,15 @@ NO_REFERENCE = "No reference minimum for these data (the bundled demos have one)
 
 
 class DeployView(Viewer):
-    """Widgets that start deployments through ``launch(task, job)``; panes follow a DeployState."""
+    """Widgets that start deployments through ``launch(task, job)``; panes follow ``model``, the
+    session's DeployState (into which the Studio folds the worker's messages), from its start."""
 
-    def __init__(self, state: StudioState, launch, notify, workdir, campaign_folder=None, **params):
+    def __init__(self, state: StudioState, model: DeployState, launch, notify, workdir, campaign_folder=None,
+                 **params):
         super().__init__(**params)
         self.state, self._launch, self._notify, self.workdir = state, launch, notify, workdir
         self.campaign_folder = campaign_folder
-        self.model = DeployState()
+        self.model = model
         self.reference, self.reference_file = None, None
         self._total = 0  # sets to deploy or models to train in the running job: its progress
         self.intro = pn.pane.Markdown(INTRO.format(points=deploy_jobs.TRAINING_POINTS,
@@ -66,9 +67,10 @@ class DeployView(Viewer):
         self.from_reference.param.watch(lambda event: setattr(self.frame, "disabled", event.new), "value")
         self.deploy_button = pn.widgets.Button(name="Deploy", button_type="primary", width=150)
         self.deploy_button.on_click(lambda _: self.deploy())
-        self._live = None
-        self.energy_pane = pn.pane.Bokeh(None, sizing_mode="stretch_width")
-        self.force_pane = pn.pane.Bokeh(None, sizing_mode="stretch_width")
+        self.live = OptimisationFigures()
+        self._streamed: dict[str, int] = {}  # set label -> its steps in the live figures
+        self.energy_pane = pn.pane.Bokeh(self.live.energy, sizing_mode="stretch_width")
+        self.force_pane = pn.pane.Bokeh(self.live.force, sizing_mode="stretch_width")
         self.summary = pn.pane.DataFrame(None, index=False, sizing_mode="stretch_width")
         self.warnings = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.overlay = pn.pane.HoloViews(None, linked_axes=False)
@@ -85,28 +87,21 @@ class DeployView(Viewer):
         self.upload.param.watch(self._offer_sets, "filename")
         self.folder.param.watch(self._offer_sets, "value")
         self.model.param.watch(self._offer_sets, "sets")
+        self.model.param.watch(self._steps, "steps")
+        self.model.param.watch(self._show_results, "results")
+        self.model.param.watch(self._show_training, ["tasks", "sets"])
+        self.model.param.watch(self._progress, "revision")
         state.param.watch(self._offer_sets, "status")  # a campaign that ended may have written models
         state.param.watch(self._dataset, "dataset")
         state.param.watch(self._default_frame, ["dataset", "train_size", "test_size", "split_seed"])
         self._dataset()
         self._default_frame()
-
-    def build_figures(self) -> None:
-        """The optimisation figures, built once, when first needed (the tab shown, a deployment
-        started): building them was a fifth of every new tab's server time, and most tabs never deploy."""
-        if self._live is None:
-            self._live = OptimisationFigures()
-            self.energy_pane.object, self.force_pane.object = self._live.energy, self._live.force
-
-    @property
-    def live(self) -> OptimisationFigures:
-        self.build_figures()
-        return self._live
+        self._steps()
+        self._show_training()
 
     # --- choices -------------------------------------------------------------------------------
 
     def _dataset(self, *_events) -> None:
-        self.model.clear()
         dataset = self.state.dataset
         path = reference_path(dataset.provenance) if dataset is not None and dataset.provenance else None
         self.reference = read_reference(path) if path is not None else None
@@ -200,7 +195,6 @@ class DeployView(Viewer):
         if not self._launch(DEPLOY_TASK, job):  # another job runs: its results stay
             return False
         self.model.param.update(steps={}, results={})
-        self.live.clear()
         self._total = len(self.sets.value)
         return True
 
@@ -225,27 +219,26 @@ class DeployView(Viewer):
 
     # --- messages ------------------------------------------------------------------------------
 
-    def ingest(self, messages: list) -> bool:
-        """Apply a batch of worker messages; True when anything on the page changed."""
-        changed = self.model.apply(messages)
-        rows: dict[str, list] = {}
-        for message in messages:
-            if isinstance(message, DeployStep):
-                rows.setdefault(message.label, []).append(
-                    {"step": message.step, "energy": message.energy, "max_force": message.max_force})
-        for label, batch in rows.items():
-            self.live.stream(label, batch)
-        if "results" in changed:
-            self._show_results()
-        if changed & {"tasks", "sets"}:
-            self._show_training()
-        if changed and self.state.status == "running" and self._total:
+    def _steps(self, *_events) -> None:
+        """Stream each set's new optimiser steps (every step so far into a view built late); a
+        deployment that starts again starts the figures again."""
+        steps = self.model.steps
+        if any(len(steps.get(label, ())) < count for label, count in self._streamed.items()):
+            self.live.clear()
+            self._streamed = {}
+        for label, rows in steps.items():
+            self.live.stream(label, rows[self._streamed.get(label, 0):])
+            self._streamed[label] = len(rows)
+
+    def _progress(self, *_events) -> None:
+        if self.state.status == "running" and self._total:
             done = len(self.model.results) if self.state.task == DEPLOY_TASK else self.model.tasks_finished
             self.state.progress = min(1.0, done / self._total)
-        return bool(changed)
 
-    def _show_training(self) -> None:
+    def _show_training(self, *_events) -> None:
         tasks = self.model.tasks
+        if not (tasks or self.model.sets):  # nothing trained for these data (yet)
+            return
         counts = {}
         for (protocol, _atom), state in tasks.items():
             counts.setdefault(protocol.upper(), {}).setdefault(state, 0)
@@ -259,7 +252,7 @@ class DeployView(Viewer):
             self.training.object += (f". Sets ready: {', '.join(self.model.sets)} ({self.model.property_name}); "
                                      "press **Deploy**.")
 
-    def _show_results(self) -> None:
+    def _show_results(self, *_events) -> None:
         results = self.model.results
         self.summary.object = deploy_plots.summary_table(results) if results else None
         self.warnings.object = warnings_markdown(results)

@@ -103,7 +103,8 @@ def zipped(files: dict[str, str]) -> bytes:
 
 
 class ExportView(Viewer):
-    """Download buttons; each builds its file when clicked, from the session's state."""
+    """Download buttons; each builds its file when clicked, from the session's state (and the Train
+    step's traces), which also says which are enabled, however late the view is built."""
 
     def __init__(self, state: StudioState, traces: RunTraces, **params):
         super().__init__(**params)
@@ -120,6 +121,7 @@ class ExportView(Viewer):
         self.note = pn.pane.Markdown("Train a model first.")
         state.param.watch(self._runs, "runs")
         traces.param.watch(self._figures, "revision")
+        self._runs()  # a view built after a run offers it at once
 
     def _figures(self, *_events) -> None:
         """Figures as soon as a run has drawn anything (a cancelled run's traces too)."""

@@ -72,9 +72,9 @@ def test_the_total_in_words_or_what_it_waits_for():
 
 def test_a_tap_on_a_cell_chooses_that_model_and_shows_its_numbers(tmp_path):
     view = CampaignView(StudioState(), CampaignState(), start=lambda: None, cancel=lambda: None, folder=str(tmp_path))
-    view.ingest([CampaignPlan(("C1", "O3"), ("atomic_energy", "charge"), str(tmp_path), 1, ("C1", "O3"), None),
-                 TaskEvent("k", "O3", "charge", "trained", {"status": "trained", "log_likelihood": 12.5,
-                                                          "seconds": {"total": 2.0}})])
+    view.campaign.ingest([CampaignPlan(("C1", "O3"), ("atomic_energy", "charge"), str(tmp_path), 1, ("C1", "O3"), None),
+                          TaskEvent("k", "O3", "charge", "trained", {"status": "trained", "log_likelihood": 12.5,
+                                                                   "seconds": {"total": 2.0}})])
     cells = view.cell_grid.cells
     clicked = next(k for k, cell in enumerate(zip(cells.data["atom"], cells.data["property"]))
                    if cell == ("O3", "charge"))

@@ -24,17 +24,6 @@ def test_sets_on_offer_follow_the_inputs_and_start_at_the_first_test_frame(studi
     assert view.sets.value == [UPLOADED]
 
 
-def test_the_optimisation_figures_are_built_when_the_tab_is_first_shown(studio):
-    view = studio.deploy_view
-    assert view.energy_pane.object is None and view.force_pane.object is None
-    studio.tabs.active = TABS["deploy"]
-    figures = view.energy_pane.object, view.force_pane.object
-    assert figures == (view.live.energy, view.live.force)
-    studio.tabs.active = TABS["data"]
-    studio.tabs.active = TABS["deploy"]
-    assert (view.energy_pane.object, view.force_pane.object) == figures, "built once"
-
-
 def test_a_campaigns_models_are_offered_once_a_job_has_written_them(studio, demo):
     view = studio.deploy_view
     assert CAMPAIGN not in view.sets.options
