@@ -119,25 +119,12 @@ class Studio(Viewer):
         if name in self.views:
             self.views.view(name)
 
-    @property
-    def compare_view(self) -> CompareView:
-        return self.views.view("compare")
-
-    @property
-    def campaign_view(self) -> CampaignView:
-        return self.views.view("campaign")
-
-    @property
-    def export_view(self) -> ExportView:
-        return self.views.view("export")
-
-    @property
-    def deploy_view(self) -> DeployView:
-        return self.views.view("deploy")
-
-    @property
-    def model_view(self) -> ModelView:
-        return self.views.view("model")
+    # the views of hidden tabs as attributes, each built when first asked for
+    compare_view = property(lambda self: self.views.view("compare"))
+    campaign_view = property(lambda self: self.views.view("campaign"))
+    export_view = property(lambda self: self.views.view("export"))
+    deploy_view = property(lambda self: self.views.view("deploy"))
+    model_view = property(lambda self: self.views.view("model"))
 
     def _controls(self) -> None:
         self.protocol = pn.widgets.RadioButtonGroup.from_param(self.state.param.protocol, options=PROTOCOLS,
