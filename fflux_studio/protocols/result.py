@@ -25,7 +25,8 @@ class SourceFit:
 
 @dataclass
 class ProtocolResult:
-    """The optimum of a DL or TL run on (x, y); ``seconds`` has keys seeding, relaxation and total.
+    """The optimum of a DL or TL run on (x, y); ``seconds`` has keys seeding, relaxation and total (wall
+    time), and cpu (the fitting thread's CPU time, added by run_protocol).
 
     ``status`` is why the full-set search stopped (DL: its best start; TL: the relaxation), one of
     optimize/status.py: converged, budget reached or stalled (a cancelled run raises Cancelled).

@@ -26,14 +26,19 @@ def speedup_text(runs: dict) -> str:
         return ""
     tl, dl = runs["tl"].metrics, runs["dl"].metrics
     t_tl, t_dl = tl["seconds"]["total"], dl["seconds"]["total"]
-    factor = t_dl / t_tl if t_tl > 0 else float("inf")
+    c_tl, c_dl = tl["seconds"].get("cpu"), dl["seconds"].get("cpu")
+    on_cpu = bool(c_tl and c_dl)
+    factor = (c_dl / c_tl) if on_cpu else (t_dl / t_tl if t_tl > 0 else float("inf"))
     verdict = (f"TL was **{factor:.1f}× faster**" if factor >= 1 else f"TL was **{1 / factor:.1f}× slower**")
     if _same_search(tl, dl) and tl["evaluations"] == dl["evaluations"]:
         verdict = f"the same {tl['evaluations']} evaluations each: no speed-up to expect, a gap in time is the machine's, not the method's"
     same_fit = abs(tl["log_likelihood"] - dl["log_likelihood"]) <= 1e-4 * max(1.0, abs(dl["log_likelihood"]))
     agreement = ("both reached the same ln L (to 4 digits)" if same_fit else
                  f"ln L {tl['log_likelihood']:.6g} (TL) against {dl['log_likelihood']:.6g} (DL)")
-    summary = (f"Against the **{baseline_name(dl['settings'])}** baseline: TL {t_tl:.3g} s, DL {t_dl:.3g} s, "
+    timing = (f"TL {t_tl:.3g} s, DL {t_dl:.3g} s of wall time, {c_tl:.3g} s and {c_dl:.3g} s of CPU time (the "
+              "factor's, which other programs on the machine do not lengthen)" if on_cpu else
+              f"TL {t_tl:.3g} s, DL {t_dl:.3g} s")
+    summary = (f"Against the **{baseline_name(dl['settings'])}** baseline: {timing}, "
                f"{verdict}; {agreement}; test RMSE {tl['test_rmse']:.4g} (TL) and {dl['test_rmse']:.4g} (DL) "
                f"{tl['unit']}.")
     return summary if not tl.get("plan") else summary + "\n\n" + direct_text(tl, dl)

@@ -40,7 +40,8 @@ def test_tl_result_holds_sources_seed_and_phase_times(synthetic):
     chosen = result.sources[result.seed_index]
     assert chosen.log_likelihood_full == max(s.log_likelihood_full for s in result.sources)
     assert result.log_likelihood >= chosen.log_likelihood_full
-    assert set(result.seconds) == {"seeding", "relaxation", "total"}
+    assert set(result.seconds) == {"seeding", "relaxation", "total", "cpu"}
+    assert 0 < result.seconds["cpu"] <= result.seconds["total"] + 0.01, "one thread's CPU time within its wall time"
     assert result.seconds["total"] == pytest.approx(result.seconds["seeding"] + result.seconds["relaxation"])
     assert [len(s.subset) for s in result.stages] == [40, 80]
     assert set(chosen.subset) <= set(result.stages[0].subset) <= set(result.stages[1].subset)

@@ -31,8 +31,10 @@ def metrics_table(runs: dict) -> pd.DataFrame:
         columns[plots.PROTOCOL_NAMES[protocol]] = {
             "optimiser": (f"{m['settings']['seed_optimizer']} → {m['settings']['optimizer']}" if protocol == "tl"
                           else m["settings"]["optimizer"]),
-            "seeding (s)": round(m["seconds"]["seeding"], 3), "relaxation / search (s)": round(m["seconds"]["relaxation"], 3),
-            "total (s)": round(m["seconds"]["total"], 3), "ln L": round(m["log_likelihood"], 4),
+            "seeding (s)": round(m["seconds"]["seeding"], 3),
+            "relaxation / search (s)": round(m["seconds"]["relaxation"], 3),
+            "total (s)": round(m["seconds"]["total"], 3), "CPU (s)": round(m["seconds"].get("cpu", float("nan")), 3),
+            "ln L": round(m["log_likelihood"], 4),
             "evaluations": m["evaluations"], f"test RMSE ({m['unit']})": round(m["test_rmse"], 5),
             f"test MAE ({m['unit']})": round(m["test_mae"], 5), "training points": m["n_train"],
             "test points": m["n_test"]}
