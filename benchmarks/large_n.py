@@ -1,5 +1,8 @@
 """TL and DL at a large N (default 5000 frames): wall and CPU time, ln L, test RMSE, peak memory.
 
+Peak memory is ru_maxrss, set against the model of fflux_studio/memory.py (the bytes it expects
+one training to hold, and the budget it allows now).
+
 Each protocol runs in a fresh process, so its peak resident memory (ru_maxrss) is its own; TL
 and DL alternate over the random states. The bundled demos have ~1500 frames; a larger set is
 made by the demo generator (about 8 min of CPU for ethanol at 5600 frames):
@@ -26,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from fflux_studio.gpr import GPRModel, Kernel  # noqa: E402
 from fflux_studio.io.load import load_dataset  # noqa: E402
+from fflux_studio.memory import MemoryBudget  # noqa: E402
 from fflux_studio.metrics import rmse  # noqa: E402
 from fflux_studio.protocols import ProtocolSettings, run_protocol  # noqa: E402
 from fflux_studio.splits import random_split  # noqa: E402
@@ -36,6 +40,7 @@ def fit(protocol, path, atom, prop, n_train, state, blas_threads) -> dict:
     x_all, y_all = load_dataset(path).xy(atom, prop)
     train, test = random_split(len(y_all), train_size=n_train, test_size=len(y_all) - n_train)
     x, y = x_all[train], y_all[train]
+    loaded_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     settings = ProtocolSettings(random_state=state)
     with threadpool_limits(blas_threads):
         opened, cpu = time.perf_counter(), time.process_time()
@@ -47,7 +52,7 @@ def fit(protocol, path, atom, prop, n_train, state, blas_threads) -> dict:
     return {"protocol": protocol, "state": state, "seconds": seconds, "cpu_seconds": cpu_seconds,
             "log_likelihood": result.log_likelihood, "evaluations": result.evaluations, "status": result.status,
             "plan": result.plan, "test_rmse": error, "n_test": int(len(test)),
-            "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "loaded_memory_mib": loaded_mib, "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def main(argv=None) -> None:
@@ -68,11 +73,17 @@ def main(argv=None) -> None:
                 print(json.dumps(run), file=sys.stderr, flush=True)
                 runs.append(run)
     pairs = [(tl, dl) for tl, dl in zip(runs[::2], runs[1::2])]
+    budget = MemoryBudget.now()
     print(json.dumps({"data": args.data, "atom": args.atom, "property": args.property, "n_train": args.n_train,
                       "blas_threads": args.blas_threads, "runs": runs,
                       "tl_over_dl_cpu": float(np.median([t["cpu_seconds"] / d["cpu_seconds"] for t, d in pairs])),
                       "tl_over_dl_wall": float(np.median([t["seconds"] / d["seconds"] for t, d in pairs])),
-                      "peak_memory_mib": max(r["peak_memory_mib"] for r in runs)}, indent=1))
+                      "peak_memory_mib": max(r["peak_memory_mib"] for r in runs),
+                      "peak_memory_measured": "ru_maxrss of a fresh spawned process per fit (data loaded, fit, "
+                                              "test prediction); loaded_memory_mib is its peak before the fit",
+                      "memory_model_mib": MemoryBudget.needed(args.n_train) / 2**20,
+                      "memory_budget_mib": budget.budget / 2**20, "memory_budget_max_points": budget.max_points},
+                     indent=1))
 
 
 if __name__ == "__main__":

@@ -58,17 +58,35 @@ def test_rmse(theta, x, y, x_test, y_test, settings: ProtocolSettings) -> float:
 
 
 def fit(protocol: str, x, y, x_test, y_test, settings: ProtocolSettings) -> dict:
+    full_set = {}  # evaluations of the last full-set search (DL's start, TL's relaxation)
+
+    def count(event):
+        if event.phase in ("direct", "relaxation"):
+            full_set["evaluations"] = event.evaluations
     opened, cpu = time.perf_counter(), time.process_time()
-    result = run_protocol(protocol, x, y, settings)
+    result = run_protocol(protocol, x, y, settings, callback=count)
     seconds, cpu_seconds = time.perf_counter() - opened, time.process_time() - cpu
     row = {"seconds": seconds, "cpu_seconds": cpu_seconds, "log_likelihood": result.log_likelihood,
-           "evaluations": result.evaluations,
+           "evaluations": result.evaluations, "full_set_evaluations": full_set.get("evaluations"),
            "rmse": test_rmse(result.theta, x, y, x_test, y_test, settings)}
     if protocol == "tl":
         row["seeding_seconds"] = result.seconds["seeding"]
         row["seeding_share"] = result.seconds["seeding"] / result.seconds["total"]
         row["plan"] = result.plan
+        row.update(source_signals(result))
     return row
+
+
+def source_signals(result) -> dict:
+    """What TL knows before its full-set relaxation (issue 12's second goal: can it tell it will lose?)."""
+    if not result.sources:
+        return {}
+    log_thetas = np.array([s.log_theta for s in result.sources])
+    full = np.array([s.log_likelihood_full for s in result.sources])
+    return {"source_evaluations": [s.evaluations for s in result.sources],
+            "stage_evaluations": [s.evaluations for s in result.stages],
+            "source_log_theta_spread": float(np.median(log_thetas.std(axis=0))),
+            "source_log_likelihood_full_spread": float((full.max() - full.min()) / abs(full.max()))}
 
 
 def compare(x, y, x_test, y_test, states, goal: float, overrides: dict, has_test: bool = True,
@@ -88,13 +106,15 @@ def compare(x, y, x_test, y_test, states, goal: float, overrides: dict, has_test
     gaps = [max(0.0, r["dl"]["log_likelihood"] - r["tl"]["log_likelihood"]) / abs(r["dl"]["log_likelihood"])
             for r in runs]
     gap = float(np.median(gaps))
-    meets = ratio <= goal and gap <= LOG_LIKELIHOOD_TOLERANCE and (not has_test or rmse_ratio <= RMSE_TOLERANCE)
+    verdicts = {"meets_time": ratio <= goal, "meets_log_likelihood": gap <= LOG_LIKELIHOOD_TOLERANCE,
+                "meets_rmse": not has_test or rmse_ratio <= RMSE_TOLERANCE}
     return {"n_train": len(y), "n_features": x.shape[1], "n_test": len(y_test),
             "tl_seconds": float(np.median([r["tl"][clock] for r in runs])),
             "dl_seconds": float(np.median([r["dl"][clock] for r in runs])),
             "wall_tl_over_dl": float(np.median([r["tl"]["seconds"] / r["dl"]["seconds"] for r in runs])),
             "tl_over_dl": ratio, "tl_rmse_over_dl": rmse_ratio if has_test else None,
-            "tl_log_likelihood_gap": gap, "goal": goal, "meets_goal": bool(meets), "runs": runs}
+            "tl_log_likelihood_gap": gap, "goal": goal, **verdicts, "meets_goal": all(verdicts.values()),
+            "runs": runs}
 
 
 def demo_rows(demos, atoms, properties, sizes, states, goal, overrides):
@@ -125,9 +145,36 @@ def ferebus_rows(systems, states, goal, overrides):
         yield {"dataset": system, "atom": atom, "property": "iqa", **row}
 
 
+COLUMNS = ("dataset", "atom", "property", "n_train", "n_features", "tl_seconds", "dl_seconds", "tl_over_dl",
+           "wall_tl_over_dl", "tl_rmse_over_dl", "tl_log_likelihood_gap", "goal", "meets_time", "meets_rmse",
+           "meets_log_likelihood", "meets_goal")
+
+
 def summary(row: dict) -> dict:
-    return {k: row[k] for k in ("dataset", "atom", "property", "n_train", "tl_seconds", "dl_seconds", "tl_over_dl",
-                                "wall_tl_over_dl", "tl_rmse_over_dl", "tl_log_likelihood_gap", "meets_goal")}
+    return {k: row[k] for k in COLUMNS}
+
+
+def totals(table: list[dict]) -> dict:
+    """How many rows meet each part of the goal, and the spread of the time ratio."""
+    ratios = [r["tl_over_dl"] for r in table]
+    return {"rows": len(table), **{k: sum(bool(r[k]) for r in table) for k in COLUMNS if k.startswith("meets_")},
+            "tl_faster": sum(q < 1 for q in ratios),
+            "median_tl_over_dl": float(np.median(ratios)) if ratios else None,
+            "min_tl_over_dl": min(ratios, default=None), "max_tl_over_dl": max(ratios, default=None)}
+
+
+def markdown(table: list[dict], counts: dict) -> str:
+    """The goal table for a note or the README."""
+    lines = ["| dataset | atom | property | TL s | DL s | TL/DL | ln L gap | RMSE TL/DL | goal met |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in table:
+        rmse_ratio = "n/a" if r["tl_rmse_over_dl"] is None else f"{r['tl_rmse_over_dl']:.3f}"
+        lines.append(f"| {r['dataset']} | {r['atom']} | {r['property']} | {r['tl_seconds']:.2f} | "
+                     f"{r['dl_seconds']:.2f} | {r['tl_over_dl']:.2f} | {r['tl_log_likelihood_gap']:.1e} | "
+                     f"{rmse_ratio} | {'yes' if r['meets_goal'] else 'no'} |")
+    lines.append("")
+    lines.append(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> None:
@@ -145,6 +192,7 @@ def main(argv=None) -> None:
     parser.add_argument("--blas-threads", type=int, default=1)
     parser.add_argument("--tl", default="{}", help="JSON of ProtocolSettings fields for TL only (ablations)")
     parser.add_argument("--both", default="{}", help="JSON of ProtocolSettings fields for TL and DL alike")
+    parser.add_argument("--markdown", type=Path, help="also write the table and its totals as markdown here")
     args = parser.parse_args(argv)
     both = json.loads(args.both)
     overrides = {"tl": {**both, **json.loads(args.tl)}, "dl": both}
@@ -160,9 +208,12 @@ def main(argv=None) -> None:
         for row in itertools.chain(chosen, ferebus_rows(args.ferebus, args.states, args.goal, overrides)):
             print(json.dumps(summary(row), default=float), file=sys.stderr, flush=True)
             rows.append(row)
+    table = [summary(r) for r in rows]
+    counts = totals(table)
     report = {"blas_threads": args.blas_threads, "states": args.states, "settings": overrides,
-              "table": [summary(r) for r in rows], "rows": rows,
-              "meets_goal": f"{sum(r['meets_goal'] for r in rows)}/{len(rows)}"}
+              "totals": counts, "table": table, "rows": rows}
+    if args.markdown:
+        args.markdown.write_text(markdown(table, counts))
     print(json.dumps(report, indent=1, default=float))
 
 
