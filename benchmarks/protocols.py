@@ -77,8 +77,10 @@ def errors_kj(theta, train, test, settings: ProtocolSettings) -> dict:
 
 def run(protocol: str, train, test, settings: ProtocolSettings) -> dict:
     events = []
+    cpu = time.process_time()
     result = run_protocol(protocol, *train, settings, callback=events.append)
-    row = {"seconds": result.seconds, "log_likelihood": result.log_likelihood, "evaluations": result.evaluations,
+    row = {"seconds": result.seconds, "cpu_seconds": time.process_time() - cpu,
+           "log_likelihood": result.log_likelihood, "evaluations": result.evaluations,
            **errors_kj(result.theta, train, test, settings)}
     if protocol == "dl" and settings.optimizer == "lbfgs":
         row["starts"] = per_start(events, train, test, settings)
@@ -101,21 +103,31 @@ def per_start(events, train, test, settings: ProtocolSettings) -> list[dict]:
     return starts
 
 
+def pso(system: str, train, test, args) -> dict:
+    """FEREBUS-style DL: one swarm (64 particles on glycine, as FEREBUS ran it), optionally capped."""
+    cap = args.pso_max_iterations
+    settings = ProtocolSettings(random_state=args.random_state, optimizer="pso",
+                                pso_swarm=64 if system == "glycine" else 50, pso_max_iterations=cap or 10000)
+    return {**run("dl", train, test, settings), "capped_at": cap}
+
+
 def peer(name: str, train, test, settings: ProtocolSettings, args) -> dict:
     """A peer's optimum scored like ours: our ln L at its theta, and the test errors of our model there."""
     x, y = train
+    cpu = time.process_time()
     if name == "sklearn":
         theta, seconds = sklearn_theta(x, y, settings.nugget, args.sklearn_restarts, settings.random_state)
     else:
         optimizer = name.split("_")[1]
         iterations = args.adam_iterations if optimizer == "adam" else args.torch_lbfgs_iterations
         theta, seconds = gpytorch_theta(x, y, optimizer, iterations, args.random_state)
+    cpu_seconds = time.process_time() - cpu
     likelihood = Likelihood(x, y, Kernel.named(settings.kernel, x.shape[1]), settings.likelihood, settings.nugget)
     try:
         log_likelihood = likelihood.evaluate(theta, gradient=False)[0]
     except ArithmeticError as err:
         log_likelihood = f"not positive definite at the peer's theta: {err}"
-    return {"seconds": {"total": seconds}, "log_likelihood": log_likelihood,
+    return {"seconds": {"total": seconds}, "cpu_seconds": cpu_seconds, "log_likelihood": log_likelihood,
             **errors_kj(theta, train, test, settings)}
 
 
@@ -131,12 +143,16 @@ def ratios(rows: dict, reference: dict) -> dict:
         if isinstance(rows.get(name, {}).get("log_likelihood"), float):
             other = rows[name]
             out[f"tl_time_over_{name}"] = tl["seconds"]["total"] / other["seconds"]["total"]
+            out[f"tl_cpu_over_{name}"] = tl["cpu_seconds"] / other["cpu_seconds"]
             if "rmse_kj" in tl:
                 out[f"tl_rmse_over_{name}"] = tl["rmse_kj"] / other["rmse_kj"]
             out[f"tl_log_likelihood_minus_{name}"] = tl["log_likelihood"] - other["log_likelihood"]
-    if "dl_lbfgs" in rows:
-        single = np.mean([start["seconds"] for start in rows["dl_lbfgs"]["starts"]])
-        out["tl_time_over_mean_single_start_lbfgs"] = tl["seconds"]["total"] / single
+    if "starts" in rows.get("dl_lbfgs", {}):
+        starts = [start["seconds"] for start in rows["dl_lbfgs"]["starts"]]
+        out["tl_time_over_mean_single_start_lbfgs"] = tl["seconds"]["total"] / np.mean(starts)
+        # A start's CPU time is not measured on its own: DL's CPU shared out by the starts' wall times.
+        single_cpu = rows["dl_lbfgs"]["cpu_seconds"] * np.mean(starts) / np.sum(starts)
+        out["tl_cpu_over_mean_single_start_lbfgs_prorated"] = tl["cpu_seconds"] / single_cpu
     return out
 
 
@@ -155,7 +171,15 @@ def main(argv=None) -> None:
     parser.add_argument("--torch-lbfgs-iterations", type=int, default=10, help="GPyTorch LBFGS outer steps (20 each)")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--blas-threads", type=int, default=1)
+    parser.add_argument("--budget-minutes", type=float, default=None,
+                        help="start no trainer after this much wall time (the rest are reported as skipped)")
     args = parser.parse_args(argv)
+    opened = time.perf_counter()
+
+    def over_budget() -> dict | None:
+        if args.budget_minutes is not None and time.perf_counter() - opened > 60 * args.budget_minutes:
+            return {"skipped": f"time budget of {args.budget_minutes:g} min reached"}
+        return None
     settings = ProtocolSettings(random_state=args.random_state)
     report = {"settings": settings.as_dict(), "blas_threads": args.blas_threads, "systems": {}}
     with threadpool_limits(args.blas_threads):
@@ -164,22 +188,17 @@ def main(argv=None) -> None:
             rows = {"n_train": len(train[1]), "n_features": train[0].shape[1], "valid_test_set": VALID_TEST[system],
                     "ferebus": REFERENCE.get(system)}
             if "tl" not in args.skip:
-                rows["tl"] = run("tl", train, test, settings)
+                rows["tl"] = over_budget() or run("tl", train, test, settings)
             if "dl_lbfgs" not in args.skip:
-                rows["dl_lbfgs"] = run("dl", train, test, ProtocolSettings(
+                rows["dl_lbfgs"] = over_budget() or run("dl", train, test, ProtocolSettings(
                     random_state=args.random_state, n_starts=args.lbfgs_starts))
             if "dl_pso" not in args.skip and system in args.pso_systems:
-                cap = args.pso_max_iterations
-                pso_settings = ProtocolSettings(random_state=args.random_state, optimizer="pso",
-                                                pso_swarm=64 if system == "glycine" else 50,
-                                                pso_max_iterations=cap or 10000)
-                rows["dl_pso"] = run("dl", train, test, pso_settings)
-                rows["dl_pso"]["capped_at"] = cap
+                rows["dl_pso"] = over_budget() or pso(system, train, test, args)
             for name in PEERS:
                 if name in args.skip or (name == "sklearn" and system not in args.sklearn_systems):
                     continue
                 try:
-                    rows[name] = peer(name, train, test, settings, args)
+                    rows[name] = over_budget() or peer(name, train, test, settings, args)
                 except ImportError as err:
                     rows[name] = {"skipped": f"{err}: pip install -e '.[bench]'"}
             if not VALID_TEST[system]:
@@ -188,11 +207,29 @@ def main(argv=None) -> None:
                         row.pop("rmse_kj", None), row.pop("mae_kj", None)
                 for start in rows.get("dl_lbfgs", {}).get("starts", []):
                     start.pop("rmse_kj", None), start.pop("mae_kj", None)
-            if "tl" in rows:
+            if "log_likelihood" in rows.get("tl", {}):
                 rows["ratios"] = ratios(rows, REFERENCE.get(system))
             report["systems"][system] = rows
             print(json.dumps({system: rows}, default=float), file=sys.stderr)
+    report["table"] = table(report["systems"])
     print(json.dumps(report, indent=1, default=float))
+
+
+def table(systems: dict) -> list[dict]:
+    """One row per system and trainer: CPU and wall time, our ln L at its theta, test RMSE (kJ/mol)."""
+    rows = []
+    for system, trainers in systems.items():
+        for name in ("tl", "dl_lbfgs", "dl_pso", *PEERS):
+            row = trainers.get(name)
+            if row is None:
+                continue
+            if "skipped" in row:
+                rows.append({"system": system, "trainer": name, "skipped": row["skipped"]})
+                continue
+            rows.append({"system": system, "trainer": name, "cpu_seconds": row["cpu_seconds"],
+                         "seconds": row["seconds"]["total"], "log_likelihood": row["log_likelihood"],
+                         "rmse_kj": row.get("rmse_kj")})
+    return rows
 
 
 if __name__ == "__main__":
