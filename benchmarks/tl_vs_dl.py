@@ -8,6 +8,8 @@ it meets issue 12's goal: TL time ≤ ``--goal`` × DL's, test RMSE ≤ 1.01 × 
 
     python benchmarks/tl_vs_dl.py --curve                          # speed-up vs N, first atom of every demo
     python benchmarks/tl_vs_dl.py --goal-table                     # every atom x {atomic_energy, charge}, N=1000
+    python benchmarks/tl_vs_dl.py --goal-table --one-per-element --ferebus water ammonia methanol nma glycine \
+        --states 0 --budget-minutes 70 --markdown goal.md          # issue 12 in one run; rows past 70 min not run
     python benchmarks/tl_vs_dl.py --ferebus methanol nma glycine   # the FEREBUS paper sets (C1)
     python benchmarks/tl_vs_dl.py --demos ethanol --atoms C1 --sizes 1000 --states 0 1 2
     python benchmarks/tl_vs_dl.py --ferebus glycine --both '{"stall_tolerance": 1e-6}'  # a rule for both
@@ -27,6 +29,7 @@ import json
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -117,21 +120,32 @@ def compare(x, y, x_test, y_test, states, goal: float, overrides: dict, has_test
             "runs": runs}
 
 
-def demo_rows(demos, atoms, properties, sizes, states, goal, overrides):
-    """Rows for each demo's ``atoms`` (None: every atom; [] : its first atom)."""
+def first_of_each_element(names) -> list[str]:
+    """C1, H7 of benzene's C1..C6, H7..H12: the first atom named with each element."""
+    firsts = {}
+    for name in names:
+        firsts.setdefault(name.rstrip("0123456789"), name)
+    return list(firsts.values())
+
+
+def demo_rows(demos, atoms, properties, sizes, states, goal, overrides, one_per_element=False):
+    """Each row's label and its measurement (a callable, so a time budget can skip it) for each demo's
+    ``atoms`` (None: every atom, or the first of each element; [] : its first atom)."""
     for demo in demos:
         dataset = load_dataset(demo_path(demo))
-        for atom in dataset.atom_names if atoms is None else atoms or dataset.atom_names[:1]:
+        every = first_of_each_element(dataset.atom_names) if one_per_element else dataset.atom_names
+        for atom in every if atoms is None else atoms or dataset.atom_names[:1]:
             for prop in properties:
                 features, targets = dataset.xy(atom, prop)
                 for size in sizes:
                     train, test = random_split(len(targets), train_size=size, test_size=len(targets) - size)
-                    row = compare(features[train], targets[train], features[test], targets[test], states, goal,
-                                  overrides)
-                    yield {"dataset": demo, "atom": atom, "property": prop, **row}
+                    yield ({"dataset": demo, "atom": atom, "property": prop, "n_train": size},
+                           partial(compare, features[train], targets[train], features[test], targets[test], states,
+                                   goal, overrides))
 
 
 def ferebus_rows(systems, states, goal, overrides):
+    """As demo_rows, for the FEREBUS sets (training and validation CSVs)."""
     for system in systems:
         atom = FEREBUS_ATOMS[system]
 
@@ -140,9 +154,9 @@ def ferebus_rows(systems, states, goal, overrides):
             return read_ferebus_csv(folder / f"{system.upper()}_{atom}_{kind}_SET.csv").xy(atom, "iqa")
         (x, y), (x_test, y_test) = xy("TRAINING"), xy("VALIDATION")
         # NMA's validation set does not match its training set (SPEC section 3): ln L and time only.
-        row = compare(x, y, x_test, y_test, states, 0.2 if system == "glycine" else goal, overrides,
-                      has_test=system != "nma")
-        yield {"dataset": system, "atom": atom, "property": "iqa", **row}
+        yield ({"dataset": system, "atom": atom, "property": "iqa", "n_train": len(y)},
+               partial(compare, x, y, x_test, y_test, states, 0.2 if system == "glycine" else goal, overrides,
+                       has_test=system != "nma"))
 
 
 COLUMNS = ("dataset", "atom", "property", "n_train", "n_features", "tl_seconds", "dl_seconds", "tl_over_dl",
@@ -192,26 +206,37 @@ def main(argv=None) -> None:
     parser.add_argument("--blas-threads", type=int, default=1)
     parser.add_argument("--tl", default="{}", help="JSON of ProtocolSettings fields for TL only (ablations)")
     parser.add_argument("--both", default="{}", help="JSON of ProtocolSettings fields for TL and DL alike")
+    parser.add_argument("--one-per-element", action="store_true",
+                        help="with --goal-table: only the first atom of each element of every demo")
+    parser.add_argument("--budget-minutes", type=float, default=None,
+                        help="start no row after this much wall time (the rest are listed as not run)")
     parser.add_argument("--markdown", type=Path, help="also write the table and its totals as markdown here")
     args = parser.parse_args(argv)
     both = json.loads(args.both)
     overrides = {"tl": {**both, **json.loads(args.tl)}, "dl": both}
     demos = list_demos() if args.demos is None else args.demos
-    rows = []
+    rows, not_run, opened = [], [], time.perf_counter()
     with threadpool_limits(args.blas_threads):
         if args.curve:
             chosen = demo_rows(demos, [], ["atomic_energy"], CURVE_SIZES, args.states, args.goal, overrides)
         elif args.goal_table or args.demos is not None:
-            chosen = demo_rows(demos, args.atoms, args.properties, args.sizes, args.states, args.goal, overrides)
+            chosen = demo_rows(demos, args.atoms, args.properties, args.sizes, args.states, args.goal, overrides,
+                               args.one_per_element)
         else:
             chosen = []
-        for row in itertools.chain(chosen, ferebus_rows(args.ferebus, args.states, args.goal, overrides)):
+        # FEREBUS sets first: five rows, so a time budget cuts demo rows, not a whole kind of data.
+        for label, measure in itertools.chain(ferebus_rows(args.ferebus, args.states, args.goal, overrides), chosen):
+            if args.budget_minutes is not None and time.perf_counter() - opened > 60 * args.budget_minutes:
+                not_run.append(label)
+                continue
+            row = {**label, **measure()}
             print(json.dumps(summary(row), default=float), file=sys.stderr, flush=True)
             rows.append(row)
     table = [summary(r) for r in rows]
     counts = totals(table)
     report = {"blas_threads": args.blas_threads, "states": args.states, "settings": overrides,
-              "totals": counts, "table": table, "rows": rows}
+              "budget_minutes": args.budget_minutes, "not_run": not_run, "totals": counts, "table": table,
+              "rows": rows}
     if args.markdown:
         args.markdown.write_text(markdown(table, counts))
     print(json.dumps(report, indent=1, default=float))
