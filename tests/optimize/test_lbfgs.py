@@ -5,7 +5,7 @@ import pytest
 
 from fflux_studio.io.model_file import read_model
 from fflux_studio.optimize.events import Cancelled
-from fflux_studio.optimize.lbfgs import lbfgs, multistart_lbfgs, random_starts
+from fflux_studio.optimize.lbfgs import FTOL, lbfgs, multistart_lbfgs, random_starts
 from fflux_studio.optimize.status import BUDGET_REACHED, CANCELLED, CONVERGED, STALLED
 
 from .conftest import Bowl, Valley
@@ -15,11 +15,14 @@ MODELS = {"water": "water/concentrated/WATER_iqa_O1.model", "ammonia": "ammonia/
 
 @pytest.mark.parametrize("system", ["water", "ammonia"])
 def test_lbfgs_reaches_ferebus_reference(system, request, shared_data):
-    """At least our ln L at FEREBUS's theta, and FEREBUS's stored ln L to 1e-7 relative."""
+    """At least our ln L at FEREBUS's theta (within L-BFGS-B's own stopping tolerance: scipy's ftol is a
+    relative change per iteration, so a search may stop that close short of the top), and FEREBUS's
+    stored ln L to 1e-7 relative."""
     likelihood = request.getfixturevalue(system)
     reference = read_model(shared_data / "ferebus-paper-data/likelihood" / MODELS[system])
     best, runs = multistart_lbfgs(likelihood, np.random.default_rng(0), 2)
-    assert best.log_likelihood >= likelihood(np.log(reference.theta), gradient=False)[0]
+    at_reference = likelihood(np.log(reference.theta), gradient=False)[0]
+    assert best.log_likelihood >= at_reference - 10 * FTOL * abs(at_reference)
     assert best.log_likelihood == pytest.approx(reference.log_likelihood, rel=1e-7)
     assert best.log_likelihood == max(r.log_likelihood for r in runs)
 

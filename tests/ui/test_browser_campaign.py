@@ -74,7 +74,8 @@ def test_campaign_fills_live_cancel_keeps_finished_models_and_the_zip_reads_back
     page.locator(".bk-Tooltip", has_text=f"{atom} {prop}").filter(has_text="test RMSE").first.wait_for(timeout=30_000)
     page.mouse.click(x, y)
     wait(lambda: studio.campaign_view.model.value == (atom, prop), 30, what=f"the click to choose {atom} {prop}")
-    assert page.get_by_label("Model").input_value() == f"{atom} {prop}", "the Model list follows the click"
+    wait(lambda: page.get_by_label("Model").input_value() == f"{atom} {prop}", 30,
+         what="the Model list to follow the click")
     page.get_by_text(f"{atom} {prop}: trained").wait_for(timeout=30_000)
     assert studio.campaign_view.model_curve.object is not None
     record = campaign.records[atom, prop]
