@@ -40,32 +40,37 @@ def _as_typed(path: Path | None, resolved: Path, typed: str) -> str | None:
     return str(path)
 
 
-def load_typed_path(text: str) -> Dataset:
-    """Read the file or folder ``text`` names (see the module docstring); InputError names it as typed."""
+def read_typed_path(text: str, reader, what: str = "a file or folder"):
+    """(``reader(path)``, the path as typed) for the path ``text`` names (see the module docstring);
+    InputError names it, or the file inside it, as typed."""
     typed = typed_text(text)
     if not typed:
-        raise InputError(None, "no path given: type the path of a file or folder")
+        raise InputError(None, f"no path given: type the path of {what}")
     resolved = Path(typed).expanduser()
     try:
-        dataset = _load_zip(resolved, typed) if _is_zip(resolved) else load_dataset(resolved)
+        return reader(resolved), typed
     except InputError as err:
         problem = err.problem.replace(str(resolved), typed)
         raise InputError(_as_typed(err.path, resolved, typed), problem, err.line, err.field) from None
-    dataset.provenance = typed
+
+
+def load_typed_path(text: str) -> Dataset:
+    """Read the file or folder ``text`` names into a Dataset, a ``.zip`` as the folder it holds."""
+    dataset, dataset.provenance = read_typed_path(text, _load)
     return dataset
 
 
-def _is_zip(path: Path) -> bool:
-    return path.suffix.lower() == ".zip" and path.is_file()
+def _load(path: Path) -> Dataset:
+    return _load_zip(path) if path.suffix.lower() == ".zip" and path.is_file() else load_dataset(path)
 
 
-def _load_zip(path: Path, typed: str) -> Dataset:
-    """The zip's folder read as an upload of it; errors name its members under the path as typed."""
+def _load_zip(path: Path) -> Dataset:
+    """The zip's folder read as an upload of it; errors name its members as paths under the zip's."""
     limits = UploadLimits(max_upload_bytes=max(UploadLimits.max_upload_bytes, path.stat().st_size))
     try:
         return load_upload([path.name], [path.read_bytes()], limits=limits)
     except InputError as err:
         inside = str(err.path) if err.path is not None else None
         if inside is not None and (inside == path.name or inside.startswith(f"{path.name}/")):
-            inside = typed + inside[len(path.name):]
+            inside = path / inside[len(path.name):].lstrip("/")
         raise InputError(inside, err.problem, err.line, err.field) from None

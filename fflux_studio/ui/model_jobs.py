@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from fflux_studio.evaluation import landscape, most_influential
 from fflux_studio.gpr import GPRModel, Likelihood
-from fflux_studio.io.errors import InputError
 from fflux_studio.io.model_file import read_model
-from fflux_studio.io.typed_path import typed_text
+from fflux_studio.io.typed_path import read_typed_path
 from fflux_studio.io.upload import read_upload
 from fflux_studio.model_check import check_model
 from fflux_studio.model_on_data import match_model, training_frames
@@ -46,14 +44,7 @@ class ModelFile:
         if self.name:
             model, shown, _ = read_upload([self.name], [self.content], read_model, workdir)
             return model, shown
-        typed = typed_text(self.path)
-        if not typed:
-            raise InputError(None, "no path given: type the path of a .model file")
-        resolved = Path(typed).expanduser()
-        try:
-            return read_model(resolved), typed
-        except InputError as err:
-            raise InputError(typed, err.problem.replace(str(resolved), typed), err.line, err.field) from None
+        return read_typed_path(self.path, read_model, "a .model file")
 
 
 @dataclass(frozen=True)
