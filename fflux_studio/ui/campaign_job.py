@@ -10,16 +10,12 @@ campaign keeps the training off the server's process and its GIL, and the sessio
 cancel token (a lock-free CancelFlag) and stop paths (Cancel, a closed tab, the server's exit)
 cover the campaign and its pool as they cover a single training; pool workers end with the
 campaign process (orphans.py) if it is killed. One worker is a pool of one as well, so both
-cases run the same way. The campaign process and its pool run at a lower scheduling priority
-(NICENESS): on a machine whose cores they fill, the server's page work comes first, and on an idle
-one they lose nothing. Measured with ``benchmarks/ui_rates.py --campaign`` (2 cores, load average
-~12 from other work): a second tab's server time during a 2-worker ethanol campaign went from
-3.4x to 1.5x that of the same loads with nothing running.
+cases run the same way. The pool inherits the worker process's lower scheduling priority
+(ui/worker.py's NICENESS).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +28,6 @@ from fflux_studio.optimize.events import check_cancel
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui.messages import CampaignPlan, ModelErrors, TotalErrors
 from fflux_studio.units import to_display
-
-NICENESS = 10
-
 
 @dataclass(frozen=True)
 class CampaignRequest:
@@ -87,7 +80,6 @@ class HeldOut:
 def run(request: CampaignRequest, emit, cancel, inbox=None) -> None:
     """Plan, train on a pool of ``request.workers`` processes, and report every change; a set
     ``cancel`` stops running models and keeps finished ones (the job then ends as cancelled)."""
-    os.nice(NICENESS)  # this process is the job's own; the pool it spawns inherits the priority
     dataset = request.dataset
     tasks = plan_tasks(dataset, request.atoms, request.properties, request.protocol, request.settings,
                        request.train, test=(dataset, request.test), transfer=request.transfer)

@@ -23,7 +23,7 @@ from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.splits import random_split
 from fflux_studio.ui import campaign_job
 from fflux_studio.ui.messages import CampaignPlan, Finished, ModelErrors, TotalErrors
-from fflux_studio.ui.worker import Worker
+from fflux_studio.ui.worker import NICENESS, Worker
 from fflux_studio.units import HARTREE_TO_KJMOL
 
 PROPERTIES = ("atomic_energy", "charge")
@@ -70,7 +70,7 @@ def test_a_two_worker_campaign_trains_in_the_pool_of_its_own_process(ethanol, tm
     assert messages[-1].status == "done", messages[-1]
     assert isinstance(messages[0], CampaignPlan) and messages[0].energy == "atomic_energy"
     assert len(pools[0]) == 2, "the campaign process's own two pool workers train"
-    assert min(pools[0]) >= psutil.Process().nice() + campaign_job.NICENESS, "the page's work comes first"
+    assert min(pools[0]) >= psutil.Process().nice() + NICENESS, "the page's work comes first"
     manifest = json.loads((tmp_path / MANIFEST_NAME).read_text())
     assert manifest["counts"] == {"trained": 18}
     records = {(r["atom"], r["property"]): r for r in manifest["models"]}

@@ -28,7 +28,7 @@ from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui import jobs
 from fflux_studio.ui.landscape import LandscapeTracker
 from fflux_studio.ui.messages import (ChoosePair, Finished, Iteration, LandscapeGrid, Loaded, RunDone, Started)
-from fflux_studio.ui.worker import Busy, Worker
+from fflux_studio.ui.worker import NICENESS, Busy, Worker
 
 
 def finish(worker, timeout=120.0) -> list:
@@ -101,6 +101,17 @@ def test_jobs_run_on_one_blas_thread_and_leave_the_servers_setting_alone():
         first = finish(worker)[0]
         assert first.dataset == {1}
         assert blas_threads() == {2}
+
+
+def report_niceness(emit, cancel, inbox):
+    emit(Loaded(psutil.Process().nice(), "scheduling niceness of the worker"))
+
+
+def test_jobs_run_below_the_servers_priority():
+    worker = Worker()
+    worker.start("probe", report_niceness)
+    first = finish(worker)[0]
+    assert first.dataset == min(19, psutil.Process().nice() + NICENESS), "the page's work comes first"
 
 
 def test_messages_arrive_in_order_and_end_with_finished():
