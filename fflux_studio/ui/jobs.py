@@ -140,7 +140,7 @@ def learning(problem: Problem, tl: ProtocolSettings, dl: ProtocolSettings, sizes
                 (rmse_, mae_), unit = to_display(np.array([point.rmse, point.mae]), problem.target_unit)
                 emit(LearningPoint({"protocol": protocol, "size": point.n, "random_state": random_state,
                                     "rmse": float(rmse_), "mae": float(mae_), "seconds": point.seconds,
-                                    "unit": unit}, dropped=0 if repeat or quick[protocol] else repeats - 1))
+                                    "unit": unit}))
 
 
 def load(loader, source: str, emit, cancel, inbox=None) -> None:

@@ -64,10 +64,9 @@ class RunDone:
 @dataclass(frozen=True)
 class LearningPoint:
     """One learning-curve run: protocol, size, random_state, rmse, mae, seconds (its wall time in the
-    worker), unit; ``dropped`` counts the repeats this run's slowness cancels (for the progress bar)."""
+    worker), unit."""
 
     row: dict
-    dropped: int = 0
 
 
 @dataclass(frozen=True)

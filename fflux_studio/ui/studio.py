@@ -28,6 +28,7 @@ from fflux_studio.ui import campaign_job, jobs
 from fflux_studio.ui.campaign_state import CampaignState
 from fflux_studio.ui.deploy_state import DeployState
 from fflux_studio.ui.lazy_views import LazyViews
+from fflux_studio.ui.learning_estimate import LearningEstimate
 from fflux_studio.ui.learning_sizes import check_size
 from fflux_studio.ui.messages import ChoosePair, Finished, Iteration, LearningPoint, Loaded, RunDone, Started
 from fflux_studio.ui.progress import ProgressEstimate
@@ -72,7 +73,7 @@ class Studio(Viewer):
         self._pending_settings = {}
         self._loading_demo = None
         self._last_toast, self._last_toast_at = None, 0.0
-        self._learning_points = 1
+        self.learning_estimate: LearningEstimate | None = None
         self.internal_errors = 0
         self.data_view = DataView(self.state, self.load)
         self.traces = RunTraces()
@@ -244,8 +245,11 @@ class Studio(Viewer):
             self.notify("error", f"Learning curves: {err}")
             return False
         self.state.learning = []
-        self._learning_points = 2 * len(sizes) * repeats
-        return self._launch("learning curve", functools.partial(jobs.learning, problem, tl, dl, sizes, repeats))
+        self.learning_estimate = LearningEstimate(sizes, repeats)
+        launched = self._launch("learning curve", functools.partial(jobs.learning, problem, tl, dl, sizes, repeats))
+        if launched:
+            self.state.time_left = self.learning_estimate.words()
+        return launched
 
     def start_campaign(self) -> bool:
         """The Campaign step's models as one campaign, in a worker process with a pool of its own
@@ -340,8 +344,10 @@ class Studio(Viewer):
 
     def _learning_point(self, message: LearningPoint) -> None:
         self.state.learning = self.state.learning + [message.row]
-        self._learning_points -= message.dropped
-        self.state.progress = min(1.0, len(self.state.learning) / max(self._learning_points, 1))
+        if self.learning_estimate is not None:
+            estimate = self.learning_estimate
+            estimate.add(message.row)
+            self.state.param.update(progress=estimate.fraction(), elapsed=estimate.elapsed, time_left=estimate.words())
 
     def _finished(self, message: Finished) -> None:
         status = message.status

@@ -16,6 +16,7 @@ from fflux_studio.campaign import TaskEvent
 from fflux_studio.protocols import ProtocolSettings
 from fflux_studio.ui import jobs
 from fflux_studio.ui import studio as studio_module
+from fflux_studio.ui.learning_estimate import LearningEstimate
 from fflux_studio.ui.deploy_messages import DeployStarted, DeployStep
 from fflux_studio.ui.messages import CampaignPlan, Finished, Iteration, Started
 from fflux_studio.ui.progress import ProgressEstimate
@@ -81,7 +82,8 @@ def test_the_running_status_is_redrawn_at_most_once_per_status_period(monkeypatc
 
 
 def test_learning_curve_progress_ends_full_when_slow_sizes_drop_their_repeats(monkeypatch):
-    """2 sizes x 3 repeats x 2 protocols are 12 planned runs; with every first run slow only 4 run."""
+    """2 sizes x 3 repeats x 2 protocols are 12 planned runs; with every first run slow only 4 run,
+    and the estimate knows it from each first run's time."""
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 2, size=(90, 3))
     y = np.sin(x[:, 0]) + 0.1 * x[:, 2]
@@ -90,10 +92,14 @@ def test_learning_curve_progress_ends_full_when_slow_sizes_drop_their_repeats(mo
     jobs.learning(jobs.Problem(x[:60], y[:60], x[60:], y[60:], "Ha"), ProtocolSettings(), ProtocolSettings(),
                   [30, 60], 3, sent.append, None)
     studio = Studio(demo=None)
-    studio._learning_points = 12
+    studio.learning_estimate = LearningEstimate([30, 60], 3)
+    fractions = []
     for message in sent:
         studio._learning_point(message)
+        fractions.append(studio.state.progress)
     assert len(studio.state.learning) == 4 and studio.state.progress == 1.0
+    assert fractions == sorted(fractions) and 0 < fractions[0] < 1
+    assert studio.state.elapsed == sum(m.row["seconds"] for m in sent) and studio.state.time_left == "finishing"
     studio._destroyed(None)
 
 
