@@ -1,15 +1,21 @@
 """The Campaign step's live grid of models (atoms across, properties down), as a plain Bokeh figure.
 
 A click selects a cell through Bokeh's own TapTool: the browser sets the cells' selection and the
-server hears it as a property change (``selected.indices``), the route every Bokeh app uses. The
-HoloViews HeatMap with a Tap stream it replaces lost a click now and then on a loaded machine (2 of
-about 8 full browser-test runs) and re-rendered its overlay on every update; this figure keeps its
-models and only replaces its sources' data.
+server hears it as a property change (``selected.indices``), the route every Bokeh app uses. BokehJS
+calls a button held longer than 300 ms a press, not a tap (its UIGestures.press_threshold), and
+taps nothing then: on a loaded machine a plain click can be that slow (a browser test lost 2 of 3
+clicks in full runs; held 600 ms it never chose), so the release of a press chooses the cell under
+it as well. The HoloViews HeatMap with a Tap stream this figure replaces lost clicks the same way
+and re-rendered its overlay on every update; this figure keeps its models and only replaces its
+sources' data.
 """
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
+from bokeh.events import PressUp
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, TapTool
 
 from fflux_studio.ui.live_figures import live_figure
@@ -52,6 +58,7 @@ class CampaignGrid:
             ("model", "@atom @property"), ("state", "@state"), ("ln L", "@log_likelihood"),
             ("test RMSE", "@test_rmse")]), TapTool(renderers=[cells]))
         self.cells.selected.on_change("indices", self._tapped)
+        self.figure.on_event(PressUp, self._pressed)
 
     def set_axes(self, atoms, properties) -> None:
         """A new campaign's atoms and properties (the figure stays, its factors change)."""
@@ -72,3 +79,16 @@ class CampaignGrid:
             index = new[0]
             self.cells.selected.indices = []
             self.on_choose(self.cells.data["atom"][index], self.cells.data["property"][index])
+
+    def _pressed(self, event) -> None:
+        """A click held past BokehJS's tap time: the cell under its release, if one is drawn there
+        (a categorical axis puts factor k between k and k + 1)."""
+        if event.x is None or event.y is None or not (math.isfinite(event.x) and math.isfinite(event.y)):
+            return
+        column, row = math.floor(event.x), math.floor(event.y)
+        atoms, properties = self.figure.x_range.factors, self.figure.y_range.factors
+        if not (0 <= column < len(atoms) and 0 <= row < len(properties)):
+            return
+        cell = atoms[column], properties[row]
+        if cell in zip(self.cells.data["atom"], self.cells.data["property"]):
+            self.on_choose(*cell)

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import numpy as np
+from bokeh.events import PressUp
 
 from fflux_studio.campaign import InProcessExecutor, TaskEvent, plan_tasks, run_campaign
 from fflux_studio.campaign.manifest import MANIFEST_NAME
@@ -88,3 +89,18 @@ def test_a_tap_on_a_cell_chooses_that_model_and_shows_its_numbers(tmp_path):
     view.model.value = ("C1", "atomic_energy")
     cells.selected.indices = [clicked]
     assert view.model.value == ("O3", "charge"), "clicking the same cell again chooses it again"
+
+
+def test_a_held_click_chooses_the_cell_under_its_release(tmp_path):
+    """BokehJS taps nothing when the button is held over 300 ms; its PressUp (x, y in the axes'
+    synthetic coordinates: factor k spans k to k + 1) chooses the cell there instead."""
+    view = CampaignView(StudioState(), CampaignState(), start=lambda: None, cancel=lambda: None, folder=str(tmp_path))
+    view.campaign.ingest([CampaignPlan(("C1", "O3"), ("atomic_energy", "charge"), str(tmp_path), 1, ("C1", "O3"), None)])
+    figure = view.cell_grid.figure
+    figure._trigger_event(PressUp(figure, x=1.3, y=1.8))
+    assert view.model.value == ("O3", "charge")
+    figure._trigger_event(PressUp(figure, x=0.5, y=0.2))
+    assert view.model.value == ("C1", "atomic_energy")
+    for x, y in ((2.1, 0.5), (-0.2, 0.5), (0.5, 2.0), (float("nan"), 0.5)):  # beside the grid: nothing changes
+        figure._trigger_event(PressUp(figure, x=x, y=y))
+        assert view.model.value == ("C1", "atomic_energy")
