@@ -8,12 +8,15 @@ Finish, Stop messages): nothing is written from two threads.
 
 It must never starve the optimiser on a 2-core machine, so after a grid that took ``c`` seconds it
 rests ``rest * c`` seconds (at most 1/(1 + rest) of a core), recomputes only when the best point or
-the chosen pair has moved, and stops between grid points when told to. It uses its own Likelihood
+the chosen pair has moved, and stops between grid points when told to. Its grids are as fine as
+their cost allows: one ln L is timed before the first, and each grid's cost sizes the next
+(grid_points), so a large training set gets a coarser grid instead of minutes of work. It uses its own Likelihood
 instance: the optimiser's work arrays are not shared.
 """
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
@@ -21,7 +24,7 @@ import time
 import numpy as np
 
 from fflux_studio.evaluation import landscape, most_influential
-from fflux_studio.gpr import Kernel, Likelihood
+from fflux_studio.gpr import Kernel, Likelihood, NotPositiveDefinite
 from fflux_studio.optimize.events import Cancelled
 from fflux_studio.ui.landscape_window import contains, window
 from fflux_studio.ui.messages import ChoosePair, Finish, Follow, LandscapeGrid, Stop
@@ -29,9 +32,21 @@ from fflux_studio.ui.messages import ChoosePair, Finish, Follow, LandscapeGrid, 
 FULL_SET_PHASES = ("relaxation", "direct")  # the optimiser the page draws as a path
 
 
-def grid_points(n_train: int) -> int:
-    """Grid side: finer for small training sets, coarser where one evaluation costs more."""
-    return 21 if n_train <= 400 else 15 if n_train <= 1000 else 11
+GRID_SECONDS = 20.0
+"""What one grid may cost: at N = 5000 one ln L takes seconds, and an 11 x 11 grid after the run
+kept the job busy for about 10 minutes after its result was shown."""
+MIN_SIDE = 5
+
+
+def grid_points(n_train: int, point_seconds: float | None = None) -> int:
+    """Grid side (odd, so a grid can be centred on a point): finer for small training sets, coarser
+    where one evaluation costs more, and given one ln L's measured ``point_seconds``, no more than
+    GRID_SECONDS of them (but at least MIN_SIDE per side: a coarser grid shows no landscape)."""
+    side = 21 if n_train <= 400 else 15 if n_train <= 1000 else 11
+    if point_seconds is not None and point_seconds > 0:
+        fits = int(math.sqrt(GRID_SECONDS / point_seconds))
+        side = min(side, max(MIN_SIDE, fits if fits % 2 else fits - 1))
+    return side
 
 
 class LandscapeTracker:
@@ -50,6 +65,7 @@ class LandscapeTracker:
         self.emit, self.half_width, self.rest, self.tolerance = emit, half_width, rest, tolerance
         self.protocol = protocol
         self.n = grid_points(len(self.y))
+        self.point_seconds: float | None = None
         self.initial_pair = None if pair is None else (int(pair[0]), int(pair[1]))
         self.cancel = cancel if cancel is not None else threading.Event()
         self.inbox = inbox if inbox is not None else queue.SimpleQueue()
@@ -99,6 +115,9 @@ class LandscapeTracker:
                 return
 
     def _grid(self, likelihood, centre, pair, box) -> float:
+        if self.point_seconds is None:
+            self.point_seconds = _one_evaluation(likelihood, centre)
+            self.n = grid_points(len(self.y), self.point_seconds)
         began = time.perf_counter()
         i, j = pair
         grid_i, grid_j = (np.linspace(low, high, self.n) for low, high in box)
@@ -106,7 +125,19 @@ class LandscapeTracker:
             values = landscape(likelihood, centre, i, j, grid_i, grid_j, cancel=self.cancel)
         cost = time.perf_counter() - began
         self.emit(LandscapeGrid(self.protocol, i, j, grid_i, grid_j, values, centre, cost))
+        self.point_seconds = cost / self.n ** 2  # the next grid's size follows what this one cost
+        self.n = grid_points(len(self.y), self.point_seconds)
         return cost
+
+
+def _one_evaluation(likelihood, log_theta) -> float | None:
+    """Seconds of one ln L at ``log_theta`` (None where R is not positive definite)."""
+    began = time.perf_counter()
+    try:
+        likelihood(np.asarray(log_theta, dtype=float), gradient=False)
+    except NotPositiveDefinite:
+        return None
+    return time.perf_counter() - began
 
 
 class _View:
