@@ -58,9 +58,14 @@ def seed_markers(rows: list[dict], x: str = "iteration") -> hv.Overlay:
                           hv.opts.Scatter(color="#ffbf00", marker="*", s=200, backend="matplotlib")))
 
 
+def theta_label(feature: int) -> str:
+    """ln θ of ``feature`` (0-based) as the page names it, counted from 1 as in FEREBUS."""
+    return f"ln θ{feature + 1}"
+
+
 def theta_dims(i: int, j: int) -> tuple[hv.Dimension, hv.Dimension]:
-    """The landscape's axes: log theta of features i and j (shown 1-based, as in FEREBUS)."""
-    return hv.Dimension("a", label=f"ln θ{i + 1}"), hv.Dimension("b", label=f"ln θ{j + 1}")
+    """The landscape's axes: log theta of features i and j."""
+    return hv.Dimension("a", label=theta_label(i)), hv.Dimension("b", label=theta_label(j))
 
 
 def landscape_image(data, i: int, j: int) -> hv.Image:

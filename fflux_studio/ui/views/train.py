@@ -13,10 +13,9 @@ from panel.viewable import Viewer
 from fflux_studio.ui import plots
 from fflux_studio.ui.live_figures import LandscapeFigure, TraceFigure
 from fflux_studio.ui.messages import Iteration, LandscapeGrid, RunDone, Started
+from fflux_studio.ui.pair_select import PairSelect
 from fflux_studio.ui.run_traces import FIGURES, TITLES, RunTraces, figure_of
 from fflux_studio.ui.state import StudioState, shown_settings
-
-AUTO = "most influential"
 
 
 class TrainView(Viewer):
@@ -32,10 +31,7 @@ class TrainView(Viewer):
         self.landscape: LandscapeFigure | None = None
         self.x_axis = pn.widgets.RadioButtonGroup.from_param(traces.param.x_axis, button_type="light")
         traces.param.watch(self._x_axis, "x_axis")
-        self.feature_a = pn.widgets.Select(name="Landscape x", options=[AUTO], value=AUTO, width=150)
-        self.feature_b = pn.widgets.Select(name="Landscape y", options=[AUTO], value=AUTO, width=150)
-        for widget in (self.feature_a, self.feature_b):
-            widget.param.watch(self._pair_chosen, "value")
+        self.axes = PairSelect(self._pair_chosen)
         self.seeding_pane, self.full_pane, self.landscape_pane = (
             pn.pane.Bokeh(None, sizing_mode="stretch_width") for _ in range(3))
         self.summary = pn.pane.Markdown("No run yet: press **Start training**.", sizing_mode="stretch_width")
@@ -78,20 +74,13 @@ class TrainView(Viewer):
         pair = traces.pair
         self.landscape.show(pair, traces.book.full_set_path(*pair), traces.book.seed_rows(*pair), traces.window())
 
-    def features(self, n_features: int) -> None:
-        """Offer ln theta of every feature for the landscape axes."""
-        options = [AUTO] + [f"ln θ{h + 1}" for h in range(n_features)]
-        for widget in (self.feature_a, self.feature_b):
-            widget.options = options
-            if widget.value not in options:
-                widget.value = AUTO
-
-    def _pair_chosen(self, _event) -> None:
-        a, b = self.feature_a.value, self.feature_b.value
-        if AUTO in (a, b) or a == b:
-            self._choose_pair(None)
-            return
-        self._choose_pair((int(a[4:]) - 1, int(b[4:]) - 1))
+    def _pair_chosen(self) -> None:
+        """A pair of one feature twice is no pair: the run's landscape goes back to the default one."""
+        try:
+            pair = self.axes.chosen()
+        except ValueError:
+            pair = None
+        self._choose_pair(pair)
 
     def ingest(self, messages: list) -> bool:
         """Apply a batch of worker messages to the run's model, then update each figure once;
@@ -104,7 +93,7 @@ class TrainView(Viewer):
                 rows, restart = {figure: [] for figure in FIGURES}, True
                 traces.started(message)
                 self.last_trace = dict.fromkeys(FIGURES)
-                self.features(message.n_features)
+                self.axes.features(message.n_features)
                 self.summary.object = (f"**{plots.PROTOCOL_NAMES[message.protocol]}** running on "
                                        f"{message.n_train} training points …")
             elif isinstance(message, Iteration):
@@ -154,7 +143,7 @@ class TrainView(Viewer):
         return pn.Row(
             pn.Column("### Protocol settings", self.settings, width=320),
             pn.Column(pn.Row("**x axis**", self.x_axis), self.seeding_pane, self.full_pane,
-                      pn.Row(self.feature_a, self.feature_b), self.landscape_pane, self.summary,
+                      self.axes, self.landscape_pane, self.summary,
                       sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
