@@ -1,7 +1,8 @@
 """What the worker process runs for the Model step: read one ``.model`` file (uploaded or on the
 server's machine; read as text, never unpickled), recompute its ln L, test it on the loaded data
 when it fits them, and compute its ln L landscape around its own θ from the training data the file
-carries (every .model file holds its training inputs and targets: SPEC §7).
+carries (every .model file holds its training inputs and targets: SPEC §7), over the two features
+that matter most or over a pair chosen on the page later.
 
 Like the jobs of jobs.py, ``open_model`` is ``job(emit, cancel, inbox)`` once its arguments are
 bound; it and everything it sends pickle.
@@ -75,9 +76,19 @@ def errors_on(model: GPRModel, data: LoadedFrames | None) -> ModelTested:
     return ModelTested(predictions, data.label, note="; ".join(notes))
 
 
-def landscape_around(model: GPRModel, likelihood_kind: str, cancel=None) -> ModelLandscape:
-    """ln L over ln θ ± HALF_WIDTH of the two most influential features, the others at the file's θ;
-    the middle grid point is the file's θ itself. No grid for a one-feature model (no plane to show)."""
+def default_pair(model: GPRModel) -> tuple[int, int]:
+    """The landscape's features unless the user chooses others: the two that matter most to the
+    kernel at the file's θ (a θ of 0, a switched-off feature, matters least)."""
+    with np.errstate(divide="ignore"):
+        return tuple(int(h) for h in most_influential(np.log(model.theta), model.x))
+
+
+def landscape_around(model: GPRModel, likelihood_kind: str, cancel=None, pair=None) -> ModelLandscape:
+    """ln L over ln θ ± HALF_WIDTH of features ``pair`` (x, y; 0-based; None: ``default_pair``), the
+    others at the file's θ; the middle grid point is the file's θ itself. No grid for a one-feature
+    model (no plane to show)."""
+    if pair is not None and pair[0] == pair[1]:
+        raise ValueError(f"a landscape needs two different features, not feature {pair[0] + 1} twice")
     likelihood = Likelihood(model.x, model.y, model.kernel, likelihood_kind, model.nugget)
     began = time.perf_counter()
     at_theta = float(likelihood.evaluate(model.theta, gradient=False)[0])
@@ -85,7 +96,7 @@ def landscape_around(model: GPRModel, likelihood_kind: str, cancel=None) -> Mode
         return ModelLandscape(None, at_theta)
     with np.errstate(divide="ignore"):  # a θ of 0 (a switched-off feature) is ln θ = -inf, exp(-inf) = 0
         centre = np.log(model.theta)
-    i, j = (int(h) for h in most_influential(centre, model.x))
+    i, j = default_pair(model) if pair is None else (int(h) for h in pair)
     n = grid_points(model.n_train)  # odd: the middle point is the centre
     offsets = np.linspace(-HALF_WIDTH, HALF_WIDTH, n)
     offsets[n // 2] = 0.0
@@ -106,6 +117,11 @@ def open_model(file: ModelFile, data: LoadedFrames | None, workdir, emit, cancel
     emit(errors_on(model, data))
     check_cancel(cancel)
     emit(landscape_around(model, check.likelihood, cancel))
+
+
+def landscape_of(model: GPRModel, likelihood_kind: str, pair: tuple[int, int], emit, cancel, inbox=None) -> None:
+    """The opened model's landscape over a pair chosen on the page, without reading the file again."""
+    emit(landscape_around(model, likelihood_kind, cancel, pair))
 
 
 def errors_again(model: GPRModel, data: LoadedFrames | None, emit, cancel, inbox=None) -> None:

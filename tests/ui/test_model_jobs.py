@@ -11,7 +11,8 @@ from fflux_studio.gpr import Kernel, Likelihood
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.model_file import read_model
-from fflux_studio.ui.model_jobs import LoadedFrames, ModelFile, errors_on, landscape_around, open_model
+from fflux_studio.ui.model_jobs import (LoadedFrames, ModelFile, default_pair, errors_on, landscape_around,
+                                        landscape_of, open_model)
 from fflux_studio.ui.model_messages import ModelChecked, ModelLandscape, ModelOpened, ModelTested
 from fflux_studio.units import HARTREE_TO_KJMOL
 
@@ -68,6 +69,36 @@ def test_a_ferebus_model_is_read_checked_tested_and_mapped(ammonia):
     assert landscape.log_likelihood == pytest.approx(3655.640122029796, rel=1e-7)
     # FEREBUS's optimum is the highest point of the slice through it
     assert np.nanargmax(grid.values) == np.ravel_multi_index((middle, middle), grid.values.shape)
+
+
+def test_a_chosen_pair_is_mapped_around_the_files_theta(ammonia):
+    """ln θ4 across, ln θ2 up (the default pair is ln θ6 and ln θ1): the grid's middle is the file's
+    θ, and its points are ln L with those two θ moved, by the likelihood itself."""
+    path, _ = ammonia
+    model = read_model(path)
+    assert default_pair(model) == (5, 0)
+    messages = []
+    with threadpool_limits(1):
+        landscape_of(model, "concentrated", (3, 1), messages.append, None)
+    landscape, = messages
+    grid = landscape.grid
+    middle = len(grid.grid_i) // 2
+    assert (grid.i, grid.j) == (3, 1) and grid.values.shape == (15, 15)  # 421 points: a 15 x 15 grid
+    assert (grid.grid_i[middle], grid.grid_j[middle]) == (np.log(model.theta[3]), np.log(model.theta[1]))
+    np.testing.assert_allclose(grid.grid_i[[0, -1]] - grid.grid_i[middle], [-3, 3], rtol=0, atol=1e-12)
+    likelihood = Likelihood(model.x, model.y, model.kernel, "concentrated", model.nugget)
+    with threadpool_limits(1):
+        at_theta = likelihood.evaluate(model.theta, gradient=False)[0]
+        assert grid.values[middle, middle] == pytest.approx(at_theta, rel=1e-8)
+        assert landscape.log_likelihood == pytest.approx(at_theta, rel=1e-8)
+        for a, b in ((0, 14), (14, 0), (3, 11)):
+            theta = model.theta.copy()
+            theta[3], theta[1] = np.exp(grid.grid_i[a]), np.exp(grid.grid_j[b])
+            assert grid.values[a, b] == pytest.approx(likelihood.evaluate(theta, gradient=False)[0], rel=1e-8)
+    assert np.nanargmax(grid.values) == np.ravel_multi_index((middle, middle), grid.values.shape)
+    assert grid.values[0, 14] == pytest.approx(2378.6, abs=0.1)  # ln θ4 - 3, ln θ2 + 3: far below the optimum
+    with pytest.raises(ValueError, match="two different features, not feature 4 twice"):
+        landscape_around(model, "concentrated", pair=(3, 3))
 
 
 def test_an_upload_reads_as_the_same_model_named_as_uploaded(ammonia):

@@ -1,6 +1,7 @@
 """The Model step: open one ``.model`` file (uploaded, or a path on the server's machine) and look at
-it: what it is, its hyperparameters, its ln L landscape around its own θ, and its errors on the
-loaded data when it fits them. Reading, checking, testing and the landscape run in the worker."""
+it: what it is, its hyperparameters, its ln L landscape around its own θ (over the two features
+that matter most, or two the user chooses), and its errors on the loaded data when it fits them.
+Reading, checking, testing and every landscape run in the worker."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from fflux_studio.model_check import WEIGHTS_TOLERANCE
 from fflux_studio.ui import model_jobs, plots
 from fflux_studio.ui.model_jobs import LoadedFrames, ModelFile
 from fflux_studio.ui.model_messages import ModelChecked, ModelLandscape, ModelOpened, ModelTested
+from fflux_studio.ui.pair_select import PairSelect
 from fflux_studio.ui.state import StudioState
 from fflux_studio.ui.views.compare import worst_table
 from fflux_studio.ui.views.data import LIMITS, UPLOAD_CHUNK_BYTES
@@ -96,6 +98,18 @@ def errors_markdown(tested: ModelTested) -> str:
     return text + (f"\n\nNote: {tested.note}." if tested.note else "")
 
 
+def landscape_markdown(message: ModelLandscape, default: tuple[int, int]) -> str:
+    """The landscape's features (and why those), its window and cost, and ln L at the star."""
+    grid = message.grid
+    most = "the two features that matter most to the kernel"
+    why = (f"{most}: θ times the feature's variance" if (grid.i, grid.j) == default else
+           f"chosen above; {most} are {plots.theta_label(default[0])} and {plots.theta_label(default[1])}")
+    return (f"ln L over {plots.theta_label(grid.i)} and {plots.theta_label(grid.j)} ({why}), "
+            f"± {model_jobs.HALF_WIDTH:g} around the file's θ, the other θ held at the file's values; computed from "
+            f"the model's own training data in {grid.seconds:.1f} s. The star is the model's θ: ln L "
+            f"{message.log_likelihood:.10g}. Grey: R not positive definite.")
+
+
 def landscape_figure(message: ModelLandscape) -> hv.Overlay:
     """The landscape with the file's θ marked by a star (hover: its ln L)."""
     grid = message.grid
@@ -132,7 +146,12 @@ class ModelView(Viewer):
         self.frames.param.watch(lambda _: self.model is not None and self.test(), "value")
         self.test_button = pn.widgets.Button(name="Test on the loaded data", width=170, disabled=True)
         self.test_button.on_click(lambda _: self.test())
-        self._opening = False
+        self._doing = "open the model"  # what the model's running job does, for a failure's words
+        self.axes = PairSelect(self.choose_pair, auto=False)
+        self.axes.disabled = True
+        self._likelihood = None  # the kind the file's ln L is (its check), for a landscape on another pair
+        self._pair = self._drawn = None  # the pair the selectors show; the ModelLandscape drawn
+        self.pair_problem = pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width")
         self.problem = pn.pane.Alert("", alert_type="danger", visible=False, width=310)
         self.summary = pn.pane.Markdown("No model opened yet.", sizing_mode="stretch_width")
         self.check = pn.pane.Markdown("", sizing_mode="stretch_width")
@@ -169,7 +188,9 @@ class ModelView(Viewer):
         job = functools.partial(model_jobs.open_model, file, self._frames(), self.workdir)
         if not self._launch(MODEL_TASK, job):
             return False
-        self.model, self._opening, self.test_button.disabled = None, True, True
+        self.model, self._doing, self.test_button.disabled = None, "open the model", True
+        self.axes.disabled, self._pair, self._drawn = True, None, None
+        self._say_pair("")
         for pane in (self.hyperparameters, self.landscape):
             pane.object = None
         for pane in (self.check, self.landscape_note):
@@ -184,9 +205,36 @@ class ModelView(Viewer):
             return False
         if not self._launch(MODEL_TASK, functools.partial(model_jobs.errors_again, self.model, self._frames())):
             return False
-        self._opening = False
+        self._doing = "test the model"
         self._clear_errors()
         return True
+
+    def choose_pair(self) -> bool:
+        """The landscape over the two features the selectors now show, in the worker; a pair that
+        cannot be drawn now is refused in words, the selectors go back and the landscape shown stays."""
+        try:
+            pair = self.axes.chosen()
+        except ValueError as err:
+            return self._refuse_pair(f"Not computed: {err}.")
+        job = functools.partial(model_jobs.landscape_of, self.model, self._likelihood, pair)
+        if not self._launch(MODEL_TASK, job):
+            return self._refuse_pair(f"Not computed: the {self.state.task} job is still running; cancel it or wait, "
+                                     "then choose again. The landscape shown is kept.")
+        self._doing, self._pair = "compute the landscape", pair
+        self._say_pair("")
+        self.landscape_note.object = (f"Computing ln L over {plots.theta_label(pair[0])} and "
+                                      f"{plots.theta_label(pair[1])} …" + (" (the landscape below stays until then)"
+                                                                            if self._drawn else ""))
+        return True
+
+    def _refuse_pair(self, text: str) -> bool:
+        self._say_pair(text)
+        self.axes.show(self._pair)
+        return False
+
+    def _say_pair(self, text: str) -> None:
+        self.pair_problem.object = text
+        self.pair_problem.visible = bool(text)
 
     def _clear_errors(self) -> None:
         self.show_problem("")
@@ -222,6 +270,8 @@ class ModelView(Viewer):
                 self._opened(message)
             elif isinstance(message, ModelChecked):
                 self.check.object = check_markdown(message.check, self.model.target_unit)
+                self._likelihood = message.check.likelihood
+                self.axes.disabled = self.model.n_features < 2  # a landscape needs the check's likelihood kind
             elif isinstance(message, ModelTested):
                 self._tested(message)
             elif isinstance(message, ModelLandscape):
@@ -237,6 +287,9 @@ class ModelView(Viewer):
         self.model, self.test_button.disabled = message.model, False
         self.summary.object = summary_markdown(message.model, message.source)
         self.hyperparameters.object = hyperparameter_table(message.model)
+        if message.model.n_features >= 2:
+            self._pair = model_jobs.default_pair(message.model)  # the job's own default; cheap: d variances
+            self.axes.show(self._pair, message.model.n_features)
         self.landscape_note.object = ("Computing ln L on a grid around the model's θ from its "
                                       f"{message.model.n_train} training points …")
 
@@ -258,12 +311,8 @@ class ModelView(Viewer):
             self.landscape_note.object = (f"One feature: no plane to draw. ln L at the model's θ: "
                                           f"{message.log_likelihood:.10g}.")
             return
-        grid = message.grid
-        self.landscape_note.object = (
-            f"ln L over ln θ{grid.i + 1} and ln θ{grid.j + 1} (the two features that matter most to the kernel: θ "
-            f"times the feature's variance), ± {model_jobs.HALF_WIDTH:g} around the file's θ, the other θ held at "
-            f"the file's values; computed from the model's own training data in {grid.seconds:.1f} s. The star is "
-            f"the model's θ: ln L {message.log_likelihood:.10g}. Grey: R not positive definite.")
+        self._drawn = message
+        self.landscape_note.object = landscape_markdown(message, model_jobs.default_pair(self.model))
         self.landscape.object = landscape_figure(message)
 
     def _job_ended(self, _event) -> None:
@@ -273,8 +322,12 @@ class ModelView(Viewer):
         if self.model is None:
             self.summary.object = "No model opened."
         if self.state.status == "failed":
-            self.show_problem(f"Could not {'open' if self._opening else 'test'} the model. {self.state.message}")
-        elif self.landscape.object is None and self.model is not None:
+            self.show_problem(f"Could not {self._doing}. {self.state.message}")
+        if self._drawn is not None:  # another pair's landscape cancelled or failed: the one drawn stays
+            self._pair = (self._drawn.grid.i, self._drawn.grid.j)
+            self.axes.show(self._pair)
+            self.landscape_note.object = landscape_markdown(self._drawn, model_jobs.default_pair(self.model))
+        elif self.state.status == "cancelled" and self.model is not None:
             self.landscape_note.object = "Landscape cancelled."
 
     def _data_changed(self, _event) -> None:
@@ -297,7 +350,8 @@ class ModelView(Viewer):
                                                        sizing_mode="stretch_width"),
                                              sizing_mode="stretch_width"),
                                    sizing_mode="stretch_width"),
-                            self.landscape_note, self.landscape, self.mismatch, self.errors,
+                            self.axes, self.pair_problem, self.landscape_note, self.landscape, self.mismatch,
+                            self.errors,
                             pn.Row(self.s_curve, self.parity, sizing_mode="stretch_width"),
                             self.worst_title, self.worst, sizing_mode="stretch_width")
         return pn.Row(controls, results, sizing_mode="stretch_width")

@@ -1,7 +1,10 @@
 """The Model view without a browser: a model of the demo's O3 opened from a path through the
-session's worker process (drained by hand), its panes, and what a bad path or other data show."""
+session's worker process (drained by hand), its panes, and what a bad path or other data show;
+FEREBUS's ammonia model's landscape over a chosen pair."""
 
 import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
 
 from fflux_studio.gpr import GPRModel, Kernel, Likelihood
 from fflux_studio.io.model_file import write_model
@@ -11,6 +14,8 @@ from fflux_studio.ui.views.model import ALL_FRAMES, check_markdown
 from fflux_studio.units import HARTREE_TO_KJMOL
 
 from ..test_state import settle
+
+AMMONIA = "ferebus-paper-data/likelihood/ammonia/concentrated/AMMONIA_iqa_N1.model"
 
 
 def oxygen_model(demo, frames, folder):
@@ -112,3 +117,53 @@ def test_the_check_says_what_a_files_numbers_mean_for_its_predictions():
     gpytorch = check_markdown(ModelCheck(**base, weights_max_relative_difference=1.0, mean_consistent=False,
                                          prediction_offset=-0.0079), "Ha")
     assert "off by" not in gpytorch and "the file's weights are not R⁻¹(y − μ)" in gpytorch
+
+
+def test_a_chosen_pair_is_computed_in_the_worker_and_one_that_cannot_be_is_refused_in_words(studio, shared_data):
+    view = studio.model_view
+    assert view.axes.disabled, "nothing open: nothing to choose"
+    view.path.value = str(shared_data / AMMONIA)
+    assert view.open_path()
+    settle(studio)
+    axes = view.axes
+    assert not axes.disabled and axes.x.options == [f"ln θ{h}" for h in range(1, 7)]
+    assert (axes.x.value, axes.y.value) == ("ln θ6", "ln θ1"), "the default: the two most influential"
+    assert "ln L over ln θ6 and ln θ1 (the two features that matter most" in view.landscape_note.object
+    first = view.landscape.object
+
+    axes.y.value = "ln θ6"
+    assert view.pair_problem.visible and not studio.worker.busy
+    assert view.pair_problem.object == "Not computed: ln θ6 on both axes: choose two different features."
+    assert (axes.x.value, axes.y.value) == ("ln θ6", "ln θ1") and view.landscape.object is first
+
+    axes.x.value = "ln θ4"  # computes ln θ4 x ln θ1 at once, in the worker
+    assert studio.worker.busy and studio.state.task == "model" and not view.pair_problem.visible
+    assert view.landscape_note.object.startswith("Computing ln L over ln θ4 and ln θ1 …")
+    axes.y.value = "ln θ2"  # while that runs
+    assert view.pair_problem.object == ("Not computed: the model job is still running; cancel it or wait, then "
+                                        "choose again. The landscape shown is kept.")
+    assert (axes.x.value, axes.y.value) == ("ln θ4", "ln θ1") and view.landscape.object is first
+    settle(studio)
+    assert studio.state.status == "done" and studio.internal_errors == 0
+    image, star = view.landscape.object
+    assert [d.label for d in image.kdims] == ["ln θ4", "ln θ1"]
+    model = view.model
+    likelihood = Likelihood(model.x, model.y, model.kernel, "concentrated", model.nugget)
+    with threadpool_limits(1):  # as the worker: at FEREBUS's 1e-10 nugget ln L's ninth digit follows the sums' order
+        at_theta = likelihood.evaluate(model.theta, gradient=False)[0]
+    (a, b, star_ln_l), = star.array()
+    assert (a, b) == (np.log(model.theta[3]), np.log(model.theta[0]))
+    assert star_ln_l == pytest.approx(at_theta, rel=1e-8)
+    assert image[a, b] == pytest.approx(at_theta, rel=1e-8), "the image's cell under the star"
+    assert ("ln L over ln θ4 and ln θ1 (chosen above; the two features that matter most to the kernel are ln θ6 "
+            "and ln θ1)") in view.landscape_note.object
+
+    chosen = view.landscape.object
+    axes.y.value = "ln θ2"
+    assert studio.worker.busy
+    studio.cancel()
+    settle(studio)
+    assert studio.state.status == "cancelled" and view.landscape.object is chosen
+    assert (axes.x.value, axes.y.value) == ("ln θ4", "ln θ1")
+    assert view.landscape_note.object.startswith("ln L over ln θ4 and ln θ1 (chosen above;")
+    assert studio.internal_errors == 0
