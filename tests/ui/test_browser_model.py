@@ -1,6 +1,6 @@
 """The Model step in Chromium: upload a .model file of the demo's O3 (optimised by DL on part of the
 split's training frames), open it, and read its summary, its errors on the split's test frames and
-its landscape around its own θ."""
+its landscape around its own θ; then choose another pair of features and see the landscape's axes follow."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from fflux_studio.io.model_file import write_model
 from fflux_studio.metrics import rmse
 from fflux_studio.protocols import ProtocolSettings, run_protocol
+from fflux_studio.ui.model_jobs import default_pair
 from fflux_studio.units import HARTREE_TO_KJMOL
 
 from .test_browser import open_studio, page_landscape, settle, tab
@@ -52,8 +53,24 @@ def test_an_uploaded_model_shows_its_summary_errors_and_landscape(served, browse
     wait(lambda: page_landscape(page), 30, what="the browser to draw the computed landscape")
     assert len(view.worst.object) == 10 and int(view.worst.object["frame"][0]) == (
         studio.state.split()[1][np.argmax(np.abs(errors))] + 1)
+    old, y = (f"ln θ{h + 1}" for h in default_pair(view.model))
+    new = f"ln θ{min(set(range(21)) - set(default_pair(view.model))) + 1}"
+    assert page_landscape_axes(page) == [old, y]
+    page.get_by_label("Landscape x").select_option(label=new)
+    wait(lambda: studio.state.status == "done" and [d.label for d in view.landscape.object.get(0).kdims] == [new, y],
+         120, what=f"the landscape over {new} and {y} ({studio.state.message})")
+    wait(lambda: page_landscape_axes(page) == [new, y], 30,
+         what=f"the browser to draw the landscape's axes {new} and {y}")
+    page.get_by_text(f"ln L over {new} and {y} (chosen above;", exact=False).wait_for(timeout=30_000)
     wait(lambda: page.locator(".notyf__toast").count() == 0, 30, what="the toast to go")
     settle(page)
     shot(page, "09_model")
     assert studio.internal_errors == 0
     page.close()
+
+
+def page_landscape_axes(page) -> list[str] | None:
+    """The axis labels (x, y) of the newest landscape figure in the browser, None before there is one."""
+    return page.evaluate("() => Bokeh.documents.flatMap(d => [...d.all_models]).filter(m => m.title && m.title.text"
+                         " && m.title.text.startsWith('ln L around the model')).map(f => [f.below[0].axis_label,"
+                         " f.left[0].axis_label]).at(-1) ?? null")
