@@ -70,7 +70,7 @@ def test_a_two_worker_campaign_trains_in_the_pool_of_its_own_process(ethanol, tm
     assert messages[-1].status == "done", messages[-1]
     assert isinstance(messages[0], CampaignPlan) and messages[0].energy == "atomic_energy"
     assert len(pools[0]) == 2, "the campaign process's own two pool workers train"
-    assert min(pools[0]) >= psutil.Process().nice() + NICENESS, "the page's work comes first"
+    assert min(pools[0]) >= min(19, psutil.Process().nice() + NICENESS), "the page's work comes first"
     manifest = json.loads((tmp_path / MANIFEST_NAME).read_text())
     assert manifest["counts"] == {"trained": 18}
     records = {(r["atom"], r["property"]): r for r in manifest["models"]}
