@@ -80,12 +80,13 @@ def check_markdown(check, unit: str) -> str:
 
 
 def hyperparameter_table(model) -> pd.DataFrame:
-    """θ per feature and the length scale ℓ = 1/√(2θ) it means in exp(-Σ d²/(2ℓ²))."""
+    """θ per feature (numbered from 1, as the landscape's ln θ axes) and the length scale ℓ = 1/√(2θ) it
+    means in exp(-Σ d²/(2ℓ²))."""
     theta = np.asarray(model.theta, dtype=float)
     with np.errstate(divide="ignore"):
         length = np.where(theta > 0, 1 / np.sqrt(2 * np.maximum(theta, 1e-300)), np.inf)
     units = model.feature_units or ("",) * model.n_features
-    return pd.DataFrame({"feature": [f"f{h + 1}" for h in range(model.n_features)], "unit": list(units),
+    return pd.DataFrame({"feature": [h + 1 for h in range(model.n_features)], "unit": list(units),
                          "kernel": [KIND_NAMES.get(kind, kind) for kind in model.kernel.kinds],
                          "θ": [f"{t:.5g}" for t in theta], "ℓ = 1/√(2θ)": [f"{v:.4g}" for v in length]})
 

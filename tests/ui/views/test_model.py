@@ -38,7 +38,7 @@ def test_a_model_of_the_loaded_atom_shows_its_summary_errors_and_landscape(studi
     assert view.summary.object.startswith("### ETHANOL O3 · atomic_energy")
     assert "kernel **rbf-cyclic**, 21 features, **100** training points" in view.summary.object
     table = view.hyperparameters.object
-    assert list(table["feature"])[:3] == ["f1", "f2", "f3"] and list(table["kernel"])[2] == "rbf, cyclic"
+    assert list(table["feature"])[:3] == [1, 2, 3] and list(table["kernel"])[2] == "rbf, cyclic"
     np.testing.assert_allclose(table["θ"].astype(float), model.theta, rtol=1e-4)
     np.testing.assert_allclose(table["ℓ = 1/√(2θ)"].astype(float), 1 / np.sqrt(2 * model.theta), rtol=1e-3)
     # the errors, a second way: the model's own predictions on the split's test frames, in kJ/mol
