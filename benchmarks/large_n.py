@@ -5,7 +5,7 @@ one training to hold, and the budget it allows now).
 
 Each protocol runs in a fresh process, so its peak resident memory (ru_maxrss) is its own; TL
 and DL alternate over the random states. The bundled demos have ~1500 frames; a larger set is
-made by the demo generator (about 8 min of CPU for ethanol at 5600 frames):
+made by the demo generator (about 16 min of CPU for ethanol at 5600 frames, measured niced beside other work):
 
     OMP_NUM_THREADS=1 python scripts/make_demo_datasets.py ethanol --frames 5600 --out /tmp/demo5000
     python benchmarks/large_n.py /tmp/demo5000/ethanol.extxyz.gz --atom C1 --n-train 5000
