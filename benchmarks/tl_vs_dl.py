@@ -130,11 +130,16 @@ def first_of_each_element(names) -> list[str]:
 
 def demo_rows(demos, atoms, properties, sizes, states, goal, overrides, one_per_element=False):
     """Each row's label and its measurement (a callable, so a time budget can skip it) for each demo's
-    ``atoms`` (None: every atom, or the first of each element; [] : its first atom)."""
+    ``atoms`` (None: every atom, or the first of each element; [] : its first atom); an atom a demo
+    does not have is said on stderr and skipped, so one list of atoms can serve several demos."""
     for demo in demos:
         dataset = load_dataset(demo_path(demo))
         every = first_of_each_element(dataset.atom_names) if one_per_element else dataset.atom_names
         for atom in every if atoms is None else atoms or dataset.atom_names[:1]:
+            if atom not in dataset.atom_names:
+                print(f"{demo} has no atom {atom} (atoms: {', '.join(dataset.atom_names)}): skipped",
+                      file=sys.stderr, flush=True)
+                continue
             for prop in properties:
                 features, targets = dataset.xy(atom, prop)
                 for size in sizes:
