@@ -172,9 +172,21 @@ def phase_times(seconds: dict[str, dict[str, float]]) -> hv.Bars:
             for p, s in seconds.items() for phase in ("seeding", "relaxation", "total")
             if s.get(phase, 0.0) > 0]  # DL has no seeding; a log axis cannot show zero
     bars = hv.Bars(rows, ["protocol", "phase"], hv.Dimension("seconds", label="wall time (s)"))
+    values = [row[2] for row in rows] or [1.0]
+    low, high = 10.0 ** (np.floor(np.log10(min(values))) - 1), 1.5 * max(values)
     return bars.opts(hv.opts.Bars(responsive=True, height=260, logy=True, **TOOLS, title="Wall time per phase",
-                                  backend="bokeh"),
+                                  ylim=(low, high), yticks=log_ticks(low, high), yformatter="%g", backend="bokeh"),
                      hv.opts.Bars(logy=True, title="Wall time per phase", backend="matplotlib"))
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Tick values for a log axis from ``low`` to ``high``: 1, 2 and 5 of each decade over two decades
+    or less, whole decades over more. BokehJS's own LogTicker falls back to linear ticks below two
+    decades, which crowd 0.2, 0.3, 0.4 and 0.5 into the top of the axis; and its LogTickFormatter
+    labels decades only, so the axis is labelled as plain numbers ("%g")."""
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    mantissas = (1, 2, 5) if np.log10(high / low) <= 2 else (1,)
+    return [float(f"{m}e{k}") for k in decades for m in mantissas if low <= float(f"{m}e{k}") <= high]
 
 
 STATE_COLORS = {"queued": "#eeeeee", "running": "#ffd54f", "trained": "#66bb6a", "skipped": "#a5d6a7",

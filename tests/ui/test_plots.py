@@ -145,6 +145,18 @@ def test_phase_times_leave_out_empty_phases_for_their_log_axis():
     shown = set(zip(bars.dimension_values(0), bars.dimension_values(1)))
     assert shown == {("TL", "seeding"), ("TL", "relaxation"), ("TL", "total"), ("DL", "relaxation"), ("DL", "total")}
     assert hv.Store.lookup_options("bokeh", bars, "plot").kwargs["logy"] is True
+    figure = hv.render(bars, backend="bokeh")
+    assert (figure.y_range.start, figure.y_range.end) == (0.01, pytest.approx(1.5 * 84.4))
+    assert list(figure.yaxis[0].ticker.ticks) == [0.01, 0.1, 1.0, 10.0, 100.0]  # four decades: no 2s and 5s
+
+
+def test_phase_times_within_two_decades_tick_1_2_and_5_not_linearly():
+    """Bars of 0.58 s alone: BokehJS's LogTicker ticked 0.1, 0.2, 0.3, 0.4, 0.5 into the top of the axis."""
+    figure = hv.render(plots.phase_times({"tl": {"relaxation": 0.576, "total": 0.576},
+                                          "dl": {"relaxation": 0.574, "total": 0.574}}), backend="bokeh")
+    assert figure.y_range.start == 0.01 and figure.y_range.end == pytest.approx(0.864)
+    assert list(figure.yaxis[0].ticker.ticks) == [0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
+    assert figure.yaxis[0].formatter.format == "%g", "every tick labelled, as a plain number"
 
 
 def test_parity_of_a_model_that_is_no_protocols_gets_a_colour():
