@@ -85,8 +85,9 @@ def default_pair(model: GPRModel) -> tuple[int, int]:
 
 def landscape_around(model: GPRModel, likelihood_kind: str, cancel=None, pair=None) -> ModelLandscape:
     """ln L over ln θ ± HALF_WIDTH of features ``pair`` (x, y; 0-based; None: ``default_pair``), the
-    others at the file's θ; the middle grid point is the file's θ itself. No grid for a one-feature
-    model (no plane to show)."""
+    others at the file's θ; the middle grid point is the file's θ itself, and the grid as fine as the
+    cost of that one ln L allows (landscape.grid_points, as the Train step's grids). No grid for a
+    one-feature model (no plane to show)."""
     if pair is not None and pair[0] == pair[1]:
         raise ValueError(f"a landscape needs two different features, not feature {pair[0] + 1} twice")
     likelihood = Likelihood(model.x, model.y, model.kernel, likelihood_kind, model.nugget)
@@ -97,7 +98,7 @@ def landscape_around(model: GPRModel, likelihood_kind: str, cancel=None, pair=No
     with np.errstate(divide="ignore"):  # a θ of 0 (a switched-off feature) is ln θ = -inf, exp(-inf) = 0
         centre = np.log(model.theta)
     i, j = default_pair(model) if pair is None else (int(h) for h in pair)
-    n = grid_points(model.n_train)  # odd: the middle point is the centre
+    n = grid_points(model.n_train, time.perf_counter() - began)  # odd: the middle point is the centre
     offsets = np.linspace(-HALF_WIDTH, HALF_WIDTH, n)
     offsets[n // 2] = 0.0
     grid_i, grid_j = centre[i] + offsets, centre[j] + offsets

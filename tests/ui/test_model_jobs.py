@@ -11,6 +11,7 @@ from fflux_studio.gpr import Kernel, Likelihood
 from fflux_studio.io.errors import InputError
 from fflux_studio.io.load import load_dataset
 from fflux_studio.io.model_file import read_model
+from fflux_studio.ui import landscape as landscape_module
 from fflux_studio.ui.model_jobs import (LoadedFrames, ModelFile, default_pair, errors_on, landscape_around,
                                         landscape_of, open_model)
 from fflux_studio.ui.model_messages import ModelChecked, ModelLandscape, ModelOpened, ModelTested
@@ -99,6 +100,16 @@ def test_a_chosen_pair_is_mapped_around_the_files_theta(ammonia):
     assert grid.values[0, 14] == pytest.approx(2378.6, abs=0.1)  # ln θ4 - 3, ln θ2 + 3: far below the optimum
     with pytest.raises(ValueError, match="two different features, not feature 4 twice"):
         landscape_around(model, "concentrated", pair=(3, 3))
+
+
+def test_a_costly_model_gets_a_coarser_grid_still_centred_on_its_theta(ammonia, monkeypatch):
+    """As the Train step's grids: one ln L's cost sizes the grid (here every ln L "too slow": 5 x 5)."""
+    monkeypatch.setattr(landscape_module, "GRID_SECONDS", 1e-9)
+    model = read_model(ammonia[0])
+    with threadpool_limits(1):
+        grid = landscape_around(model, "concentrated").grid
+    assert grid.values.shape == (landscape_module.MIN_SIDE, landscape_module.MIN_SIDE) == (5, 5)
+    assert (grid.grid_i[2], grid.grid_j[2]) == (np.log(model.theta[grid.i]), np.log(model.theta[grid.j]))
 
 
 def test_an_upload_reads_as_the_same_model_named_as_uploaded(ammonia):
