@@ -10,8 +10,8 @@ It must never starve the optimiser on a 2-core machine, so after a grid that too
 rests ``rest * c`` seconds (at most 1/(1 + rest) of a core), recomputes only when the best point or
 the chosen pair has moved, and stops between grid points when told to. Its grids are as fine as
 their cost allows: one ln L is timed before the first, and each grid's cost sizes the next
-(grid_points), so a large training set gets a coarser grid instead of minutes of work. It uses its own Likelihood
-instance: the optimiser's work arrays are not shared.
+(grid_points), so a large training set gets a coarser grid instead of minutes of work. It uses its
+own Likelihood instance: the optimiser's work arrays are not shared.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ evaluation's (about N^2.5, ui/progress.py) on the Studio's sizes: replayed on et
 learning curves (benchmarks/learning_estimate.py, 500 and 1000 training points), 2.5 overstated the
 time left up to 5.3 x after the first runs, 1.5 by at most 1.8 x (and 0.3-1.8 x throughout).
 A protocol not measured at all borrows the other's runs. The same expected time decides whether a
-size will be repeated. Nothing is known before the first run ends, and the page says so; there is no bound here:
-each run is a whole training, whose own bound (ui/progress.py) is far too loose to add up usefully.
+size will be repeated. Nothing is known before the first run ends, and the page says so; there is
+no bound here: each run is a whole training, whose own bound (ui/progress.py) is far too loose to
+add up usefully.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class LearningEstimate:
         if own:
             return sum(own) / len(own)
         for candidates in (protocol,), tuple(p for p in PROTOCOLS if p != protocol):
-            measured = {m: sum(times) / len(times) for (p, m), times in self.seconds.items() if p in candidates and times}
+            measured = {m: sum(times) / len(times) for (p, m), times in self.seconds.items() if p in candidates}
             if measured:
                 m = min(measured, key=lambda m: (abs(math.log(size / m)), m))
                 return measured[m] * (size / m) ** self.exponent(measured)
@@ -100,5 +101,5 @@ class LearningEstimate:
             return "time left not known until the first run ends"
         if left <= 0:
             return "finishing"
-        done = self.runs_done
-        return f"typically ≈ {seconds_text(left)} left ({done} run{'s' if done != 1 else ''} measured, larger sizes scaled)"
+        runs = f"{self.runs_done} run{'s' if self.runs_done != 1 else ''}"
+        return f"typically ≈ {seconds_text(left)} left ({runs} measured, larger sizes scaled)"

@@ -186,7 +186,8 @@ def log_ticks(low: float, high: float) -> list[float]:
     labels decades only, so the axis is labelled as plain numbers ("%g")."""
     decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
     mantissas = (1, 2, 5) if np.log10(high / low) <= 2 else (1,)
-    return [float(f"{m}e{k}") for k in decades for m in mantissas if low <= float(f"{m}e{k}") <= high]
+    ticks = (float(f"{m}e{k}") for k in decades for m in mantissas)  # "2e-1", not 2 * 10**-1 = 0.2000...04
+    return [tick for tick in ticks if low <= tick <= high]
 
 
 STATE_COLORS = {"queued": "#eeeeee", "running": "#ffd54f", "trained": "#66bb6a", "skipped": "#a5d6a7",
